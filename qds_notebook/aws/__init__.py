@@ -1,0 +1,1 @@
+"""The AWS I/O layer: STS, credential refresh, boto3/aiobotocore sessions, S3 calls."""
