@@ -129,7 +129,15 @@ class Session:
         return self._base
 
     def _sts_factory(self) -> Any:
-        return self._base_session().client(
+        from qds_notebook.aws.redact import install, register_secret
+
+        install()  # before the first AssumeRole response reaches botocore's DEBUG log
+        base = self._base_session()
+        creds = base.get_credentials()
+        if creds is not None:
+            frozen = creds.get_frozen_credentials()
+            register_secret(frozen.secret_key, frozen.token)
+        return base.client(
             "sts", endpoint_url=self.endpoint.url, config=self.endpoint.botocore_config()
         )
 

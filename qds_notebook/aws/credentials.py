@@ -20,6 +20,7 @@ from collections.abc import Callable
 from typing import Any
 
 from qds_notebook.aws.cache import CredentialCache
+from qds_notebook.aws.redact import register_secret
 from qds_notebook.aws.snapshot import Clock, CredentialSnapshot, mask_key, utcnow
 from qds_notebook.aws.sts import assume_role
 from qds_notebook.errors import CredentialError
@@ -131,16 +132,21 @@ class RoleCredentialSource:
                 cached = self._cache.load(key)
                 if self._fresh(cached):
                     assert cached is not None
+                    register_secret(cached.secret_key, cached.token)
                     self._current = cached
                     return cached
             if self._sts is None:
                 self._sts = self._sts_factory()
             try:
-                snap = assume_role(self._sts, self.role, policy=self.policy, endpoint=self.endpoint)
+                snap = assume_role(
+                    self._sts, self.role, policy=self.policy, endpoint=self.endpoint,
+                    clock=self.clock,
+                )
             except CredentialError as exc:
                 log.warning("AssumeRole on %s failed: %s", self.role.arn, exc)
                 raise
             self.assume_calls += 1
+            register_secret(snap.secret_key, snap.token)
             log.debug("assumed %s as %s", self.role.arn, mask_key(snap.access_key_id))
             self._current = snap
             if self._cache is not None:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.utils import parsedate_to_datetime
 from typing import Any
 
-from qds_notebook.aws.snapshot import CredentialSnapshot, mask_key
+from qds_notebook.aws.snapshot import Clock, CredentialSnapshot, mask_key, utcnow
 from qds_notebook.errors import (
     AssumeRoleDenied,
     BaseCredentialsError,
@@ -117,10 +119,30 @@ def translate_error(
     return CredentialError(f"getting credentials for {role.arn} failed: {type(exc).__name__}")
 
 
+def _lifetime(out: dict[str, Any], expiration: datetime, requested_at: datetime) -> timedelta:
+    # Measure the lifetime against the server's own clock (its Date header), so a skewed
+    # local clock neither refreshes too late nor on every call.
+    date = out.get("ResponseMetadata", {}).get("HTTPHeaders", {}).get("date")
+    server_now = None
+    if date:
+        with contextlib.suppress(TypeError, ValueError):
+            # The header has whole seconds; the server's clock may be up to 1 s later.
+            server_now = parsedate_to_datetime(date) + timedelta(seconds=1)
+    return expiration - (server_now or requested_at)
+
+
 def assume_role(
-    sts: Any, role: EffectiveRole, *, policy: str | None, endpoint: str | None
+    sts: Any,
+    role: EffectiveRole,
+    *,
+    policy: str | None,
+    endpoint: str | None,
+    clock: Clock = utcnow,
 ) -> CredentialSnapshot:
     """Call ``sts:AssumeRole`` for ``role``; return the credentials as a snapshot.
+
+    The snapshot's expiry is on ``clock``'s timeline: the local time the request was
+    sent plus the lifetime STS granted (measured against the server's Date header).
 
     Raises
     ------
@@ -136,6 +158,7 @@ def assume_role(
         params["ExternalId"] = role.external_id
     if policy:
         params["Policy"] = policy
+    requested_at = clock()
     try:
         out = sts.assume_role(**params)
     except Exception as exc:
@@ -145,7 +168,7 @@ def assume_role(
         access_key_id=creds["AccessKeyId"],
         secret_key=creds["SecretAccessKey"],
         token=creds["SessionToken"],
-        expiry=creds["Expiration"],
+        expiry=requested_at + _lifetime(out, creds["Expiration"], requested_at),
         role_arn=role.arn,
     )
 

@@ -1,0 +1,81 @@
+"""The ``qds-notebook`` command line: demo, sandbox, policy evaluation, permission checks."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+
+from qds_notebook.errors import QdsError
+
+__all__ = ["main"]
+
+
+def _sandbox(args: argparse.Namespace) -> int:
+    from qds_notebook import sandbox
+
+    sb = sandbox.launch(port=args.port, directory=args.dir)
+    try:
+        print(f"# qds_notebook sandbox at {sb.endpoint_url} (IAM authorization enforced)")
+        print(f"# account config: {sb.config_path}")
+        print("# paste into another shell (these lines hold the sandbox's base credentials):")
+        for key, value in sb.base_env.items():
+            print(f"export {key}={value}")
+        print("# Ctrl-C stops the sandbox.", flush=True)
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        sb.stop()
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from qds_notebook.demo import run_demo
+
+    return run_demo()
+
+
+def _policy(args: argparse.Namespace) -> int:
+    from qds_notebook.policy.cli import run
+
+    return run(["evaluate", args.file], stdin=sys.stdin, stdout=sys.stdout, stderr=sys.stderr)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (exposed for tests and docs)."""
+    parser = argparse.ArgumentParser(
+        prog="qds-notebook", description="IAM roles on a QDS-style data platform."
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("demo", help="start the sandbox and run the scripted journey for alice")
+    p.set_defaults(func=_demo)
+    p = sub.add_parser(
+        "sandbox",
+        help="run the sandbox in the foreground; prints export lines holding its base "
+        "credentials (their whole point: paste them into another shell)",
+    )
+    p.add_argument("--port", type=int, default=None, help="port on 127.0.0.1 (default: free)")
+    p.add_argument("--dir", default=None, help="where to write config.toml (default: temp)")
+    p.set_defaults(func=_sandbox)
+    p = sub.add_parser("policy", help="the local IAM policy evaluator")
+    psub = p.add_subparsers(dest="policy_command", required=True)
+    pe = psub.add_parser("evaluate", help="evaluate request(s) from FILE ('-' for stdin)")
+    pe.add_argument("file")
+    pe.set_defaults(func=_policy)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the exit code. User errors print one line to stderr."""
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except QdsError as exc:
+        print(f"qds-notebook: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
