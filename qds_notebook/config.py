@@ -63,6 +63,12 @@ _ACCOUNT_KEYS = {"name", "default_location", "region", "endpoint_url", "role", "
 _ROLE_KEYS = {"arn", "external_id", "duration_seconds"}
 _USER_KEYS = {"role", "locked"}
 _TOP_KEYS = {"account", "users", "cache"}
+_FILE_KEYS = {
+    "role_arn": "account.role.arn",
+    "external_id": "account.role.external_id",
+    "duration_seconds": "account.role.duration_seconds",
+    "cache_dir": "cache.dir",
+}
 _REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")
 _ENDPOINT = re.compile(r"^https?://[A-Za-z0-9.\-\[\]:]+(:\d{1,5})?/?$")
 
@@ -171,7 +177,9 @@ def _unknown(keys: set[str], allowed: set[str], where: str) -> None:
     if extra:
         close = difflib.get_close_matches(extra[0], sorted(allowed), n=1)
         hint = f"did you mean {close[0]!r}?" if close else f"allowed: {', '.join(sorted(allowed))}"
-        raise ConfigError(f"unknown key {extra[0]!r} in {where}", key=f"{where}.{extra[0]}", hint=hint)
+        raise ConfigError(
+            f"unknown key {extra[0]!r} in {where}", key=f"{where}.{extra[0]}", hint=hint
+        )
 
 
 def _table(value: object, where: str) -> Mapping[str, Any]:
@@ -186,7 +194,11 @@ def _role_spec(value: object, where: str) -> RoleSpec:
     table = _table(value, where)
     _unknown(set(table), _ROLE_KEYS, where)
     if "arn" not in table:
-        raise ConfigError(f"{where}.arn is missing", key=f"{where}.arn", hint="add arn = \"arn:aws:iam::…:role/NAME\"")
+        raise ConfigError(
+            f"{where}.arn is missing",
+            key=f"{where}.arn",
+            hint='add arn = "arn:aws:iam::…:role/NAME"',
+        )
     arn = parse_role_arn(table["arn"], key=f"{where}.arn").arn
     ext = table.get("external_id")
     duration = table.get("duration_seconds")
@@ -296,10 +308,13 @@ def resolve_config(
         settings.append(setting)
 
     def origin(name: str) -> str:
+        # Name the setting the way its source spells it, so the user finds it.
         s = next(x for x in settings if x.name == name)
-        return {"env": ENV_VARS.get(name, name), "file": f"[account] {name} in {path}"}.get(
-            s.source, name
-        )
+        if s.source == "env":
+            return ENV_VARS.get(name, name)
+        if s.source == "file":
+            return f"{_FILE_KEYS.get(name, 'account.' + name)} in {path}"
+        return name
 
     if values["default_location"] is None:
         raise ConfigError(
@@ -317,11 +332,15 @@ def resolve_config(
     role_arn = parse_role_arn(values["role_arn"], key=origin("role_arn")).arn
     ext = values["external_id"]
     external_id = None if ext is None else validate_external_id(ext, key=origin("external_id"))
-    duration = validate_duration(_as_int(values["duration_seconds"]), key=origin("duration_seconds"))
+    duration = validate_duration(
+        _as_int(values["duration_seconds"]), key=origin("duration_seconds")
+    )
     region = values["region"]
     if not isinstance(region, str) or not _REGION.match(region):
         raise ConfigError(
-            f"{origin('region')}: {region!r} is not an AWS region", key="region", hint="e.g. us-east-1"
+            f"{origin('region')}: {region!r} is not an AWS region",
+            key="region",
+            hint="e.g. us-east-1",
         )
     endpoint = values["endpoint_url"]
     if endpoint is not None and (not isinstance(endpoint, str) or not _ENDPOINT.match(endpoint)):

@@ -177,9 +177,7 @@ def resolve(
                 msg = f"{user} has no role override"
             else:
                 msg = f"{wanted!r} is not one of {user}'s roles"
-            raise RoleNotAllowed(
-                msg, requested=wanted, user=user, hint=f"choose one of: {names}"
-            )
+            raise RoleNotAllowed(msg, requested=wanted, user=user, hint=f"choose one of: {names}")
         picked = match[0]
         reason = f"{picked.kind} role chosen by {user}"
         if picked is options[0]:

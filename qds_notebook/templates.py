@@ -85,8 +85,12 @@ def defloc_policy(location: DefaultLocation, *, extra_actions: list[str] | None 
                 ],
                 "Resource": bucket,
             },
-            {"Sid": "FindBuckets", "Effect": "Allow", "Action": "s3:ListAllMyBuckets",
-             "Resource": "*"},
+            {
+                "Sid": "FindBuckets",
+                "Effect": "Allow",
+                "Action": "s3:ListAllMyBuckets",
+                "Resource": "*",
+            },
         ],
     }
 
@@ -98,13 +102,20 @@ def read_only_policy(
     statements: list[dict[str, Any]] = []
     for i, (bucket, prefix) in enumerate(locations):
         statements.append(
-            {"Sid": f"Read{i}", "Effect": "Allow", "Action": "s3:GetObject",
-             "Resource": f"arn:aws:s3:::{bucket}/{prefix}*"}
+            {
+                "Sid": f"Read{i}",
+                "Effect": "Allow",
+                "Action": "s3:GetObject",
+                "Resource": f"arn:aws:s3:::{bucket}/{prefix}*",
+            }
         )
         statements.append(
-            {"Sid": f"List{i}", "Effect": "Allow",
-             "Action": ["s3:ListBucket", "s3:GetBucketLocation", *(extra_actions or [])],
-             "Resource": f"arn:aws:s3:::{bucket}"}
+            {
+                "Sid": f"List{i}",
+                "Effect": "Allow",
+                "Action": ["s3:ListBucket", "s3:GetBucketLocation", *(extra_actions or [])],
+                "Resource": f"arn:aws:s3:::{bucket}",
+            }
         )
     return {"Version": "2012-10-17", "Statement": statements}
 
@@ -117,8 +128,12 @@ def self_inspect_policy(role_arn: str, account: str) -> Policy:
             {
                 "Sid": "ReadOwnRole",
                 "Effect": "Allow",
-                "Action": ["iam:GetRole", "iam:ListRolePolicies", "iam:GetRolePolicy",
-                           "iam:ListAttachedRolePolicies"],
+                "Action": [
+                    "iam:GetRole",
+                    "iam:ListRolePolicies",
+                    "iam:GetRolePolicy",
+                    "iam:ListAttachedRolePolicies",
+                ],
                 "Resource": role_arn,
             },
             {

@@ -127,7 +127,7 @@ class RoleCredentialSource:
             if not force and self._fresh(self._current):
                 assert self._current is not None
                 return self._current
-            key = self.role.key + (self.policy,)
+            key = (*self.role.key, self.policy)
             if not force and self._cache is not None:
                 cached = self._cache.load(key)
                 if self._fresh(cached):
@@ -139,7 +139,10 @@ class RoleCredentialSource:
                 self._sts = self._sts_factory()
             try:
                 snap = assume_role(
-                    self._sts, self.role, policy=self.policy, endpoint=self.endpoint,
+                    self._sts,
+                    self.role,
+                    policy=self.policy,
+                    endpoint=self.endpoint,
                     clock=self.clock,
                 )
             except CredentialError as exc:
@@ -174,9 +177,7 @@ class RoleCredentialSource:
         from botocore.credentials import RefreshableCredentials
 
         if self._botocore is None:
-            self._botocore = RefreshableCredentials(
-                refresh_using=self._metadata, **self._initial()
-            )
+            self._botocore = RefreshableCredentials(refresh_using=self._metadata, **self._initial())
         return self._botocore
 
     def aio_credentials(self) -> Any:

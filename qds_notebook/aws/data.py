@@ -18,12 +18,26 @@ from qds_notebook.errors import AccessDenied, ObjectNotFound, PathError, QdsErro
 from qds_notebook.locations import S3Location
 from qds_notebook.roles import EffectiveRole
 
-__all__ = ["FORMATS", "Entry", "detect_format", "list_entries", "read_frame", "s3_errors",
-           "write_frame"]
+__all__ = [
+    "FORMATS",
+    "Entry",
+    "detect_format",
+    "list_entries",
+    "read_frame",
+    "s3_errors",
+    "write_frame",
+]
 
 FORMATS = ("csv", "parquet", "json")
-_SUFFIXES = {".csv": "csv", ".tsv": "csv", ".parquet": "parquet", ".pq": "parquet",
-             ".json": "json", ".jsonl": "json", ".ndjson": "json"}
+_SUFFIXES = {
+    ".csv": "csv",
+    ".tsv": "csv",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+    ".json": "json",
+    ".jsonl": "json",
+    ".ndjson": "json",
+}
 
 #: Hook the permission-check layer sets to explain a denial (returns e.g. a statement).
 Explainer = Callable[[str, S3Location], "str | None"]
@@ -148,8 +162,12 @@ def list_entries(fs: Any, location: S3Location) -> list[Entry]:
         kind = "prefix" if info.get("type") == "directory" else "object"
         short = name.rstrip("/").rsplit("/", 1)[-1] + ("/" if kind == "prefix" else "")
         entries.append(
-            Entry(name=short, path=f"s3://{name}", kind=kind,
-                  size=None if kind == "prefix" else int(info.get("size") or 0))
+            Entry(
+                name=short,
+                path=f"s3://{name}",
+                kind=kind,
+                size=None if kind == "prefix" else int(info.get("size") or 0),
+            )
         )
     entries.sort(key=lambda e: (e.kind != "prefix", e.name))
     return entries

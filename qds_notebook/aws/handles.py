@@ -59,14 +59,14 @@ class _Provider:
 
 
 class _AioProvider(_Provider):
-    async def load(self) -> Any:  # type: ignore[override]
+    async def load(self) -> Any:
         return self._source.aio_credentials()
 
 
 def _endpoint_session_class() -> type:
     import boto3
 
-    class QdsBoto3Session(boto3.Session):
+    class QdsBoto3Session(boto3.Session):  # type: ignore[misc]
         """A standard ``boto3.Session`` whose clients default to the account's endpoint."""
 
         qds_endpoint: str | None = None

@@ -25,8 +25,9 @@ _MAX = 512  # old credentials age out; keep the check cheap
 # Shapes secrets take before the package has seen them: botocore logs the AssumeRole
 # response body and the signed request's token header at DEBUG.
 _SHAPES = re.compile(
-    r"(?P<a><(?P<tag>SecretAccessKey|SessionToken|SecretKey|Token)>)[^<]*(?P=a_close)"
-    .replace("(?P=a_close)", "</(?P=tag)>")
+    r"(?P<a><(?P<tag>SecretAccessKey|SessionToken|SecretKey|Token)>)[^<]*(?P=a_close)".replace(
+        "(?P=a_close)", "</(?P=tag)>"
+    )
     + r"|(?P<h>[Xx]-[Aa]mz-[Ss]ecurity-[Tt]oken['\"]?\s*[:=]\s*b?['\"]?)[A-Za-z0-9+/=]+"
     + r"|(?P<j>['\"](?:SecretAccessKey|SessionToken|aws_secret_access_key|aws_session_token)"
     r"['\"]\s*:\s*['\"])[^'\"]+"

@@ -34,8 +34,9 @@ class Sandbox:
         Environment variables a child process needs (base credentials, ``QDS_CONFIG``).
     """
 
-    def __init__(self, server: MotoServer, directory: Path, base_keys: dict[str, str],
-                 *, region: str) -> None:
+    def __init__(
+        self, server: MotoServer, directory: Path, base_keys: dict[str, str], *, region: str
+    ) -> None:
         self.server = server
         self.directory = directory
         self.region = region
@@ -66,7 +67,8 @@ class Sandbox:
         from qds_notebook.aws.handles import Endpoint, base_boto3_session
 
         return base_boto3_session(
-            profile=None, endpoint=Endpoint(region=self.region, url=self.endpoint_url),
+            profile=None,
+            endpoint=Endpoint(region=self.region, url=self.endpoint_url),
             **self._base_keys,
         )
 
@@ -75,8 +77,9 @@ class Sandbox:
         from qds_notebook.session import Session
 
         kwargs.setdefault("env", {})
-        return Session.connect(user=user, config=self.config_path, base=self.base_session(),
-                               **kwargs)
+        return Session.connect(
+            user=user, config=self.config_path, base=self.base_session(), **kwargs
+        )
 
     def assume_role_calls(self, role_arn: str | None = None) -> list[dict[str, Any]]:
         """The server's record of AssumeRole sessions (optionally for one role)."""
@@ -102,8 +105,9 @@ class Sandbox:
 
 
 @contextlib.contextmanager
-def start(*, port: int | None = None, region: str = "us-east-1",
-          directory: str | None = None) -> Iterator[Sandbox]:
+def start(
+    *, port: int | None = None, region: str = "us-east-1", directory: str | None = None
+) -> Iterator[Sandbox]:
     """Start moto on 127.0.0.1, seed the account, enforce IAM; stop and clean up on exit.
 
     Parameters
@@ -120,8 +124,9 @@ def start(*, port: int | None = None, region: str = "us-east-1",
         sb.stop()
 
 
-def launch(*, port: int | None = None, region: str = "us-east-1",
-           directory: str | None = None) -> Sandbox:
+def launch(
+    *, port: int | None = None, region: str = "us-east-1", directory: str | None = None
+) -> Sandbox:
     """Like :func:`start` but the caller stops it with :meth:`Sandbox.stop`."""
     path = Path(directory) if directory else Path(tempfile.mkdtemp(prefix="qds-sandbox-"))
     path.mkdir(parents=True, exist_ok=True)

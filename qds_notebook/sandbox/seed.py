@@ -210,7 +210,10 @@ def seed_account(url: str, *, region: str = "us-east-1") -> dict[str, str]:
         s3.create_bucket(Bucket=bucket)
     for (bucket, obj_key), body in _objects().items():
         s3.put_object(Bucket=bucket, Key=obj_key, Body=body)
-    return {"aws_access_key_id": key["AccessKeyId"], "aws_secret_access_key": key["SecretAccessKey"]}
+    return {
+        "aws_access_key_id": key["AccessKeyId"],
+        "aws_secret_access_key": key["SecretAccessKey"],
+    }
 
 
 def config_toml(*, endpoint_url: str, region: str = "us-east-1") -> str:

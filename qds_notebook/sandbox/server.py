@@ -69,13 +69,14 @@ class MotoServer:
         self.stop()
         raise SandboxError(f"moto server did not answer on {self.url} within {timeout:.0f} s")
 
-    def request(self, method: str, path: str, body: bytes | None = None, *,
-                timeout: float = 10.0) -> bytes:
+    def request(
+        self, method: str, path: str, body: bytes | None = None, *, timeout: float = 10.0
+    ) -> bytes:
         """A raw request to the server's ``/moto-api`` (needs no credentials)."""
         req = urllib.request.Request(
             self.url + path, data=body, method=method, headers={"Content-Type": "text/plain"}
         )
-        with urllib.request.urlopen(req, timeout=timeout) as resp:  # noqa: S310 (loopback)
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
             return bytes(resp.read())
 
     def set_enforcement(self, enforced: bool) -> None:

@@ -52,7 +52,10 @@ def test_demo_output_holds_no_secret(sb):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "QDS_"))}
     proc = subprocess.run(
         [sys.executable, "-m", "qds_notebook", "demo"],
-        capture_output=True, text=True, timeout=300, env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
     )
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout

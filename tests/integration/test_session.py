@@ -17,7 +17,11 @@ from .conftest import ACCOUNT_ROLE, ALICE_ROLE, DUAL_ROLE
 def test_alice_gets_her_override_by_default(sb):
     ses = sb.session("alice@acme.com")
     role = ses.effective_role
-    assert (role.kind, role.arn, role.reason) == ("override", ALICE_ROLE, "override for alice@acme.com")
+    assert (role.kind, role.arn, role.reason) == (
+        "override",
+        ALICE_ROLE,
+        "override for alice@acme.com",
+    )
     assert [c.kind for c in ses.choices()] == ["override", "account"]
     assert ses.identity().arn == (
         "arn:aws:sts::123456789012:assumed-role/alice-analyst/qds-alice-acme.com"
@@ -82,10 +86,10 @@ def test_scope_default_location_attaches_the_session_policy(sb):
 
 def test_duration_is_validated_before_sts_is_called(sb):
     before = len(sb.assume_role_calls())
-    with pytest.raises(qds.ConfigError, match="900..43200"):
+    with pytest.raises(qds.ConfigError, match=r"900\.\.43200"):
         sb.session("alice@acme.com", duration_seconds=300)
     ses = sb.session("alice@acme.com")
-    with pytest.raises(qds.ConfigError, match="900..43200"):
+    with pytest.raises(qds.ConfigError, match=r"900\.\.43200"):
         ses.use("account", duration_seconds=50000)
     assert len(sb.assume_role_calls()) == before
 
