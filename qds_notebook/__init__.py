@@ -44,6 +44,9 @@ __all__ = [
     "Session",
     "__version__",
     "connect",
+    "load_ipython_extension",
+    "panel",
+    "unload_ipython_extension",
 ]
 
 
@@ -78,6 +81,27 @@ def connect(
     from qds_notebook.session import Session
 
     return Session.connect(user=user, config=config, profile=profile, **overrides)
+
+
+def load_ipython_extension(ipython: Any) -> None:
+    """``%load_ext qds_notebook``: register the ``%qds`` magics (imports stay light)."""
+    from qds_notebook.notebook.magics import load
+
+    load(ipython)
+
+
+def unload_ipython_extension(ipython: Any) -> None:
+    """``%unload_ext qds_notebook``."""
+    from qds_notebook.notebook.magics import unload
+
+    unload(ipython)
+
+
+def panel(session: Session | None = None, **kwargs: Any) -> Any:
+    """The role panel (ipywidgets) for ``session`` (default: ``connect(**kwargs)``)."""
+    from qds_notebook.notebook.panel import RolePanel
+
+    return RolePanel(session or connect(**kwargs))
 
 
 def __getattr__(name: str) -> Any:

@@ -1,0 +1,118 @@
+"""Benchmark: decisions per second for a typical S3 GetObject against five policies.
+
+The request is an assumed-role session reading from its default location, with three identity
+policies, a session policy and a permissions boundary (conditions on source IP and prefix).
+Two paths are timed: ``evaluate`` on a prepared Request, and ``evaluate_json`` on an already
+parsed dict (which includes the compiled-policy cache lookup). Prints one JSON line; the
+figure is the median of 5 runs.
+
+Run: ``python bench/bench_policy.py``
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import time
+from typing import Any
+
+from qds_notebook.policy import Request, evaluate, evaluate_json, request_from_dict
+
+ACCOUNT = "123456789012"
+BUCKET = "acme-defloc"
+
+
+def _policy(*statements: dict[str, Any]) -> dict[str, Any]:
+    return {"Version": "2012-10-17", "Statement": list(statements)}
+
+
+PAYLOAD: dict[str, Any] = {
+    "principal": f"arn:aws:sts::{ACCOUNT}:assumed-role/alice-analyst/qds-alice",
+    "action": "s3:GetObject",
+    "resource": f"arn:aws:s3:::{BUCKET}/qds/tmp/2024/result.csv",
+    "resource_account": ACCOUNT,
+    "context": {"aws:SourceIp": "10.1.2.3", "aws:SecureTransport": True},
+    "identity_policies": [
+        [
+            "defloc-rw",
+            _policy(
+                {
+                    "Sid": "List",
+                    "Effect": "Allow",
+                    "Action": "s3:ListBucket",
+                    "Resource": f"arn:aws:s3:::{BUCKET}",
+                    "Condition": {"StringLike": {"s3:prefix": ["qds/*", ""]}},
+                },
+                {
+                    "Sid": "ReadWrite",
+                    "Effect": "Allow",
+                    "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+                    "Resource": f"arn:aws:s3:::{BUCKET}/qds/*",
+                },
+            ),
+        ],
+        [
+            "list-all",
+            _policy({"Effect": "Allow", "Action": "s3:ListAllMyBuckets", "Resource": "*"}),
+        ],
+        [
+            "deny-insecure",
+            _policy(
+                {
+                    "Sid": "TLSOnly",
+                    "Effect": "Deny",
+                    "Action": "s3:*",
+                    "Resource": "*",
+                    "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+                }
+            ),
+        ],
+    ],
+    "session_policy": _policy(
+        {
+            "Effect": "Allow",
+            "Action": "s3:*",
+            "Resource": f"arn:aws:s3:::{BUCKET}/*",
+            "Condition": {"IpAddress": {"aws:SourceIp": ["10.0.0.0/8", "192.168.0.0/16"]}},
+        }
+    ),
+    "permissions_boundary": _policy(
+        {"Effect": "Allow", "Action": ["s3:Get*", "s3:Put*", "s3:List*"], "Resource": "*"},
+        {"Effect": "Deny", "Action": "iam:*", "Resource": "*"},
+    ),
+}
+
+
+def _median_us(fn: Any, arg: Any, *, runs: int = 5, n: int = 20_000) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        for _ in range(n):
+            fn(arg)
+        times.append((time.perf_counter() - start) / n * 1e6)
+    return statistics.median(times)
+
+
+def main() -> None:
+    """Time both paths and print one JSON line."""
+    request: Request = request_from_dict(PAYLOAD)
+    assert evaluate(request).decision == "allowed"
+    assert evaluate_json(PAYLOAD)[0]["decision"] == "allowed"
+    evaluate_us = _median_us(evaluate, request)
+    json_us = _median_us(evaluate_json, PAYLOAD, n=5_000)
+    print(
+        json.dumps(
+            {
+                "benchmark": "s3 GetObject vs 5 policies (identity x3, session, boundary)",
+                "runs": 5,
+                "us_per_decision": round(evaluate_us, 2),
+                "decisions_per_s": round(1e6 / evaluate_us),
+                "evaluate_json_us_per_decision": round(json_us, 2),
+                "evaluate_json_decisions_per_s": round(1e6 / json_us),
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
