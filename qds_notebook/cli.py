@@ -43,6 +43,19 @@ def _policy(args: argparse.Namespace) -> int:
     return run(["evaluate", args.file], stdin=sys.stdin, stdout=sys.stdout, stderr=sys.stderr)
 
 
+def _check(args: argparse.Namespace) -> int:
+    import json
+
+    from qds_notebook import connect
+
+    ses = connect(user=args.user, config=args.config)
+    if args.role:
+        ses.use(args.role)
+    report = ses.check(write=args.write, paths=args.path or None)
+    print(json.dumps(report.to_dict(), indent=2) if args.json else str(report))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for tests and docs)."""
     parser = argparse.ArgumentParser(
@@ -59,6 +72,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=None, help="port on 127.0.0.1 (default: free)")
     p.add_argument("--dir", default=None, help="where to write config.toml (default: temp)")
     p.set_defaults(func=_sandbox)
+    p = sub.add_parser("check", help="probe and explain what the effective role may do")
+    p.add_argument("--user", default=None, help="platform user (default $QDS_USER)")
+    p.add_argument("--config", default=None, help="account config (default $QDS_CONFIG)")
+    p.add_argument("--role", choices=["override", "account"], default=None)
+    p.add_argument("--write", action="store_true", help="also probe a throw-away put+delete")
+    p.add_argument("--path", action="append", help="extra s3:// location to probe (repeatable)")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.set_defaults(func=_check)
     p = sub.add_parser("policy", help="the local IAM policy evaluator")
     psub = p.add_subparsers(dest="policy_command", required=True)
     pe = psub.add_parser("evaluate", help="evaluate request(s) from FILE ('-' for stdin)")

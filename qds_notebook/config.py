@@ -59,7 +59,15 @@ ARGUMENTS = (
     "region",
     "role_arn",
 )
-_ACCOUNT_KEYS = {"name", "default_location", "region", "endpoint_url", "role", "dual_role"}
+_ACCOUNT_KEYS = {
+    "name",
+    "default_location",
+    "region",
+    "endpoint_url",
+    "role",
+    "dual_role",
+    "data_locations",
+}
 _ROLE_KEYS = {"arn", "external_id", "duration_seconds"}
 _USER_KEYS = {"role", "locked"}
 _TOP_KEYS = {"account", "users", "cache"}
@@ -132,6 +140,8 @@ class AccountConfig:
         The account-wide cross-account role.
     dual_role
         The role cluster instances use, if configured (never assumed from a notebook).
+    data_locations
+        Data buckets/prefixes outside the default location that ``check()`` also probes.
     users
         Every user entry, by name.
     settings
@@ -148,6 +158,7 @@ class AccountConfig:
     dual_role: RoleSpec | None = None
     users: Mapping[str, UserSpec] = field(default_factory=dict)
     cache_dir: str | None = None
+    data_locations: tuple[str, ...] = ()
     path: str | None = None
     settings: tuple[Setting, ...] = ()
 
@@ -364,9 +375,21 @@ def resolve_config(
         dual_role=None if dual is None else _dual_role(dual),
         users=_users(data.get("users")),
         cache_dir=None if values["cache_dir"] is None else str(values["cache_dir"]),
+        data_locations=_data_locations(account.get("data_locations")),
         path=path,
         settings=tuple(settings),
     )
+
+
+def _data_locations(value: object) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    key = "account.data_locations"
+    if not isinstance(value, list):
+        raise ConfigError(f"{key} must be a list of s3:// URIs", key=key)
+    for item in value:
+        parse_default_location(item, key=key)
+    return tuple(str(v) for v in value)
 
 
 def _dual_role(value: object) -> RoleSpec:

@@ -63,6 +63,7 @@ class Session:
         self._lock = threading.Lock()
         self._sources: dict[tuple[Any, ...], RoleCredentialSource] = {}
         self._fs: dict[tuple[Any, ...], Any] = {}
+        self._views: dict[tuple[Any, ...], Any] = {}
         self._role = resolve(config, scope=scope)
 
     @classmethod
@@ -243,7 +244,134 @@ class Session:
         return data.s3_errors(self._role, action, loc, explain=self._explainer(), **kw)
 
     def _explainer(self) -> data.Explainer | None:
-        return None
+        role = self._role
+
+        def explain(action: str, loc: S3Location) -> str | None:
+            view = self._policy_view(role)
+            resource = loc.bucket_arn if action == "s3:ListBucket" else loc.arn
+            context = {"s3:prefix": loc.key} if action == "s3:ListBucket" else {}
+            decision = view.decide(action, resource, context)
+            text = str(decision.explain())
+            if view.gathered.partial:
+                text += " (partial view of the role's policies)"
+            return text
+
+        return explain
+
+    # -- permission checks ---------------------------------------------------------------
+
+    def _role_client(self, role: EffectiveRole, service: str, **kwargs: Any) -> Any:
+        from qds_notebook.aws.handles import boto3_session
+
+        src = self.source(role)
+        src.fetch()
+        kwargs.setdefault("config", self.endpoint.botocore_config())
+        return boto3_session(src, endpoint=self.endpoint).client(service, **kwargs)
+
+    def _policy_view(self, role: EffectiveRole, buckets: list[str] | None = None) -> Any:
+        from qds_notebook.aws.gather import gather_policies
+        from qds_notebook.check import PolicyView
+
+        key = (role.key, tuple(sorted(set(buckets or []))))
+        view = self._views.get(key)
+        if view is None:
+            gathered = gather_policies(
+                iam=self._role_client(role, "iam"),
+                s3=self._role_client(role, "s3"),
+                role_name=role.name,
+                buckets=buckets or [self.config.default_location.bucket],
+                session_policy=self.source(role).policy,
+            )
+            view = self._views[key] = PolicyView(
+                role=role, gathered=gathered, principal=role.session_arn
+            )
+        return view
+
+    def _check(
+        self, role: EffectiveRole, *, write: bool, paths: list[str] | None, timeout: float
+    ) -> Any:
+        import time
+        from concurrent.futures import ThreadPoolExecutor
+
+        from botocore.config import Config
+
+        from qds_notebook.aws.probes import run_probes
+        from qds_notebook.check import CheckReport, CheckRow
+
+        start = time.perf_counter()
+        self.source(role).fetch()  # a role that cannot be assumed is an error, not a probe
+        wanted = list(dict.fromkeys([*self.config.data_locations, *(paths or [])]))
+        locations = [self.path(p) for p in wanted]
+        probe_config = Config(
+            region_name=self.endpoint.region,
+            connect_timeout=timeout / 2,
+            read_timeout=timeout / 2,
+            retries={"mode": "standard", "max_attempts": 2},
+            max_pool_connections=20,
+        )
+        s3 = self._role_client(role, "s3", config=probe_config)
+        sts = self._role_client(role, "sts", config=probe_config)
+        buckets = [self.config.default_location.bucket, *(loc.bucket for loc in locations)]
+        with ThreadPoolExecutor(1, thread_name_prefix="qds-gather") as pool:
+            view_future = pool.submit(self._policy_view, role, buckets)
+            results = run_probes(
+                s3=s3,
+                sts=sts,
+                defloc=self.config.default_location,
+                paths=locations,
+                write=write,
+                timeout=timeout,
+            )
+            view = view_future.result()
+        caller = next(
+            (r.detail for r in results if r.operation == "GetCallerIdentity" and r.detail), None
+        )
+        return CheckReport(
+            role=role,
+            caller_arn=caller,
+            rows=tuple(CheckRow.build(r, view) for r in results),
+            not_visible=view.gathered.not_visible,
+            elapsed=time.perf_counter() - start,
+            _view=view,
+            _resolve=self.path,
+        )
+
+    def check(
+        self, *, write: bool = False, paths: list[str] | None = None, timeout: float = 20.0
+    ) -> Any:
+        """Probe and evaluate what the effective role may do; returns a ``CheckReport``.
+
+        Parameters
+        ----------
+        write
+            Also probe PutObject/DeleteObject with one throw-away key under
+            ``<default location>/.qds-probe/``.
+        paths
+            Extra locations to probe (``"s3://acme-raw/sales/"``), besides the
+            account's ``data_locations``.
+        timeout
+            Seconds allowed per probe.
+        """
+        return self._check(self._role, write=write, paths=paths, timeout=timeout)
+
+    def compare(
+        self,
+        first: str = "override",
+        second: str = "account",
+        *,
+        write: bool = False,
+        paths: list[str] | None = None,
+        timeout: float = 20.0,
+    ) -> Any:
+        """Check two of the user's roles side by side (differences first); switches nothing."""
+        from qds_notebook.check import Comparison
+
+        left = resolve(self.config, first, scope=self._role.scope)
+        right = resolve(self.config, second, scope=self._role.scope)
+        return Comparison(
+            left=self._check(left, write=write, paths=paths, timeout=timeout),
+            right=self._check(right, write=write, paths=paths, timeout=timeout),
+        )
 
     def read(self, path: str, *, format: str | None = None, **kwargs: Any) -> Any:
         """Read a CSV, Parquet or JSON object (or Parquet dataset prefix) into a DataFrame."""

@@ -70,7 +70,7 @@ def _build() -> Seed:
     raw = "acme-raw"
 
     def inspect(name: str) -> dict[str, Any]:
-        return self_inspect_policy(f"arn:aws:iam::{ACCOUNT_ID}:role/{name}", ACCOUNT_ID)
+        return self_inspect_policy(f"arn:aws:iam::{ACCOUNT_ID}:role/{name}")
 
     account = SeedRole(
         name="qds-account",
@@ -78,6 +78,17 @@ def _build() -> Seed:
         trust="platform",
         policies={
             "qds-defloc-access": defloc_policy(defloc, extra_actions=MOTO_HEADBUCKET),
+            "read-bucket-policy": {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Sid": "SeeBucketPolicy",
+                        "Effect": "Allow",
+                        "Action": "s3:GetBucketPolicy",
+                        "Resource": f"arn:aws:s3:::{defloc.bucket}",
+                    }
+                ],
+            },
             "self-inspect": inspect("qds-account"),
         },
     )
@@ -225,6 +236,7 @@ def config_toml(*, endpoint_url: str, region: str = "us-east-1") -> str:
         f'default_location = "{SEED.defloc.uri}"',
         f'region = "{region}"',
         f'endpoint_url = "{endpoint_url}"',
+        f'data_locations = ["s3://{SEED.raw_bucket}/sales/"]',
         "",
         "[account.role]",
         f'arn = "{SEED.account_role.arn}"',

@@ -1,0 +1,304 @@
+"""Live permission probes: small real S3/STS calls whose outcome shows what a role may do.
+
+Probes run concurrently in a thread pool with a per-probe timeout. A denied probe is a
+result, not an exception. Probes never keep or print credentials. Write probes touch
+exactly one throw-away key under ``<default location>/.qds-probe/`` and delete it again.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from qds_notebook.locations import DefaultLocation, S3Location
+
+__all__ = ["PROBE_PREFIX", "ProbeResult", "ProbeStatus", "run_probes"]
+
+ProbeStatus = Literal["allowed", "denied", "error", "skipped"]
+PROBE_PREFIX = ".qds-probe/"
+_CANNOT_TELL = (
+    "listing is denied, so a GetObject probe could not tell a missing key from a denied "
+    "one (S3 answers 403 for both without s3:ListBucket)"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ProbeResult:
+    """The outcome of one probe."""
+
+    check: str
+    operation: str
+    action: str
+    location: S3Location | None
+    status: ProbeStatus
+    detail: str = ""
+    code: str | None = None
+    request_id: str | None = None
+    elapsed: float = 0.0
+    context: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def resource(self) -> str:
+        """The IAM resource the call needs (bucket ARN for listings)."""
+        if self.location is None:
+            return "*"
+        return self.location.bucket_arn if self.action == "s3:ListBucket" else self.location.arn
+
+    @property
+    def target(self) -> str:
+        """What was probed, for display."""
+        return self.location.uri if self.location else "sts"
+
+
+def _call(
+    check: str,
+    operation: str,
+    action: str,
+    loc: S3Location | None,
+    fn: Callable[[], Any],
+    context: Mapping[str, str] | None = None,
+) -> tuple[ProbeResult, Any]:
+    from botocore import exceptions as bx
+
+    start = time.perf_counter()
+    base = {
+        "check": check,
+        "operation": operation,
+        "action": action,
+        "location": loc,
+        "context": dict(context or {}),
+    }
+    try:
+        out = fn()
+    except bx.ClientError as exc:
+        err = exc.response.get("Error", {})
+        meta = exc.response.get("ResponseMetadata", {})
+        code = str(err.get("Code", ""))
+        status_code = meta.get("HTTPStatusCode")
+        denied = code in {"AccessDenied", "403", "AllAccessDisabled"} or status_code == 403
+        return ProbeResult(
+            **base,
+            status="denied" if denied else "error",
+            detail=str(err.get("Message") or code),
+            code=code,
+            request_id=meta.get("RequestId"),
+            elapsed=time.perf_counter() - start,
+        ), None
+    except (bx.BotoCoreError, OSError) as exc:
+        return ProbeResult(
+            **base,
+            status="error",
+            detail=type(exc).__name__ + ": " + str(exc).split("\n")[0],
+            elapsed=time.perf_counter() - start,
+        ), None
+    meta = out.get("ResponseMetadata", {}) if isinstance(out, dict) else {}
+    detail = str(out.get("Arn", "")) if operation == "GetCallerIdentity" else ""
+    return ProbeResult(
+        **base,
+        status="allowed",
+        detail=detail,
+        request_id=meta.get("RequestId"),
+        elapsed=time.perf_counter() - start,
+    ), out
+
+
+def _skipped(
+    check: str, operation: str, action: str, loc: S3Location | None, why: str
+) -> ProbeResult:
+    return ProbeResult(
+        check=check, operation=operation, action=action, location=loc, status="skipped", detail=why
+    )
+
+
+def _list(s3: Any, check: str, bucket: str, prefix: str) -> tuple[ProbeResult, list[str]]:
+    ctx = {"s3:prefix": prefix, "s3:max-keys": "100"}
+    result, out = _call(
+        check,
+        "ListObjectsV2",
+        "s3:ListBucket",
+        S3Location(bucket, prefix),
+        lambda: s3.list_objects_v2(Bucket=bucket, Prefix=prefix, MaxKeys=100),
+        ctx,
+    )
+    keys = [o["Key"] for o in (out or {}).get("Contents", []) if not o["Key"].endswith("/")]
+    return result, keys
+
+
+def _get(s3: Any, check: str, bucket: str, key: str) -> ProbeResult:
+    result, out = _call(
+        check,
+        "GetObject",
+        "s3:GetObject",
+        S3Location(bucket, key),
+        lambda: s3.get_object(Bucket=bucket, Key=key, Range="bytes=0-0"),
+    )
+    if out is not None:
+        out["Body"].close()
+    return result
+
+
+def _location_group(s3: Any, label: str, loc: S3Location) -> list[ProbeResult]:
+    """ListBucket on a prefix, then GetObject of an object the listing found."""
+    prefix = loc.key if not loc.key or loc.key.endswith("/") else loc.key.rsplit("/", 1)[0] + "/"
+    listed, keys = _list(s3, f"list {label}", loc.bucket, "" if prefix == "/" else prefix)
+    out = [listed]
+    check = f"read {label}"
+    if loc.key and not loc.key.endswith("/"):
+        out.append(_get(s3, check, loc.bucket, loc.key))
+    elif listed.status != "allowed":
+        out.append(_skipped(check, "GetObject", "s3:GetObject", loc, _CANNOT_TELL))
+    else:
+        keys = [k for k in keys if PROBE_PREFIX not in k]
+        if keys:
+            out.append(_get(s3, check, loc.bucket, keys[0]))
+        else:
+            out.append(
+                _skipped(
+                    check, "GetObject", "s3:GetObject", loc, "the listing found no object to read"
+                )
+            )
+    return out
+
+
+def _outside_group(s3: Any, defloc: DefaultLocation) -> list[ProbeResult]:
+    """The bucket root and a sibling of the default location's prefix."""
+    bucket = defloc.bucket
+    listed, keys = _list(s3, "list bucket root (outside)", bucket, "")
+    out = [listed]
+    outside = [k for k in keys if not k.startswith(defloc.prefix)]
+    root = S3Location(bucket, "")
+    if listed.status != "allowed":
+        out.append(
+            _skipped(
+                "read outside default location", "GetObject", "s3:GetObject", root, _CANNOT_TELL
+            )
+        )
+        return out
+    if not outside:
+        out.append(
+            _skipped(
+                "read outside default location",
+                "GetObject",
+                "s3:GetObject",
+                root,
+                "no object outside the default location to try",
+            )
+        )
+        return out
+    key = outside[0]
+    sibling = key.split("/", 1)[0] + "/" if "/" in key else ""
+    out.append(_get(s3, "read outside default location", bucket, key))
+    if sibling:
+        out.append(_list(s3, "list sibling prefix (outside)", bucket, sibling)[0])
+    return out
+
+
+def _write_group(s3: Any, defloc: DefaultLocation) -> list[ProbeResult]:
+    """PutObject then DeleteObject of exactly one unique key; cleanup even on failure."""
+    key = f"{defloc.prefix}{PROBE_PREFIX}{uuid.uuid4().hex}.txt"
+    loc = S3Location(defloc.bucket, key)
+    put, _ = _call(
+        "write default location",
+        "PutObject",
+        "s3:PutObject",
+        loc,
+        lambda: s3.put_object(Bucket=defloc.bucket, Key=key, Body=b"qds probe\n"),
+    )
+    if put.status == "denied":
+        return [
+            put,
+            _skipped(
+                "delete default location",
+                "DeleteObject",
+                "s3:DeleteObject",
+                loc,
+                "nothing was written, so nothing to delete",
+            ),
+        ]
+    # Even a PutObject that errored (timeout, reset) may have landed: delete that key only.
+    delete, _ = _call(
+        "delete default location",
+        "DeleteObject",
+        "s3:DeleteObject",
+        loc,
+        lambda: s3.delete_object(Bucket=defloc.bucket, Key=key),
+    )
+    if delete.status != "allowed" and put.status == "allowed":
+        delete = ProbeResult(
+            **{**_fields(delete), "detail": f"{delete.detail}; probe object left at {loc.uri}"}
+        )
+    return [put, delete]
+
+
+def _fields(r: ProbeResult) -> dict[str, Any]:
+    return {f: getattr(r, f) for f in ProbeResult.__dataclass_fields__}
+
+
+def run_probes(
+    *,
+    s3: Any,
+    sts: Any,
+    defloc: DefaultLocation,
+    paths: list[S3Location] | None = None,
+    write: bool = False,
+    timeout: float = 20.0,
+    workers: int = 8,
+) -> list[ProbeResult]:
+    """Run the default probe set (plus ``paths``, plus writes if asked), concurrently.
+
+    Parameters
+    ----------
+    s3, sts
+        boto3 clients as the role being checked (their timeouts bound each call).
+    timeout
+        Seconds after which a still-running probe group is reported as an error.
+    """
+
+    def identity() -> list[ProbeResult]:
+        return [
+            _call(
+                "caller identity",
+                "GetCallerIdentity",
+                "sts:GetCallerIdentity",
+                None,
+                sts.get_caller_identity,
+            )[0]
+        ]
+
+    groups: list[tuple[str, Callable[[], list[ProbeResult]]]] = [
+        ("caller identity", identity),
+        ("default location", lambda: _location_group(s3, "default location", defloc.location)),
+    ]
+    if defloc.prefix:
+        groups.append(("outside", lambda: _outside_group(s3, defloc)))
+    for p in paths or []:
+        groups.append((p.uri, lambda p=p: _location_group(s3, p.uri, p)))  # type: ignore[misc]
+    if write:
+        groups.append(("write", lambda: _write_group(s3, defloc)))
+    results: list[ProbeResult] = []
+    pool = ThreadPoolExecutor(max_workers=min(workers, len(groups)), thread_name_prefix="qds-probe")
+    try:
+        futures = [(name, pool.submit(fn)) for name, fn in groups]
+        deadline = time.monotonic() + timeout
+        for name, fut in futures:
+            try:
+                results.extend(fut.result(timeout=max(0.0, deadline - time.monotonic())))
+            except FutureTimeout:
+                results.append(
+                    ProbeResult(
+                        check=name,
+                        operation="",
+                        action="",
+                        location=None,
+                        status="error",
+                        detail=f"timed out after {timeout:g} s",
+                    )
+                )
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+    return results
