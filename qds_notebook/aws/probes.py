@@ -66,7 +66,7 @@ def _call(
     from botocore import exceptions as bx
 
     start = time.perf_counter()
-    base = {
+    base: dict[str, Any] = {
         "check": check,
         "operation": operation,
         "action": action,
