@@ -64,6 +64,7 @@ class Session:
         self._sources: dict[tuple[Any, ...], RoleCredentialSource] = {}
         self._fs: dict[tuple[Any, ...], Any] = {}
         self._views: dict[tuple[Any, ...], Any] = {}
+        self._clients: dict[tuple[Any, ...], Any] = {}
         self._role = resolve(config, scope=scope)
 
     @classmethod
@@ -260,13 +261,23 @@ class Session:
 
     # -- permission checks ---------------------------------------------------------------
 
-    def _role_client(self, role: EffectiveRole, service: str, **kwargs: Any) -> Any:
+    def _role_client(
+        self, role: EffectiveRole, service: str, *, config: Any = None, tag: str = ""
+    ) -> Any:
+        # Clients are costly to build (tens of ms) and thread-safe: keep one per role,
+        # service and purpose. They share the role's refreshing credentials.
         from qds_notebook.aws.handles import boto3_session
 
-        src = self.source(role)
-        src.fetch()
-        kwargs.setdefault("config", self.endpoint.botocore_config())
-        return boto3_session(src, endpoint=self.endpoint).client(service, **kwargs)
+        key = (role.key, service, tag)
+        client = self._clients.get(key)
+        if client is None:
+            src = self.source(role)
+            src.fetch()
+            client = boto3_session(src, endpoint=self.endpoint).client(
+                service, config=config or self.endpoint.botocore_config()
+            )
+            self._clients[key] = client
+        return client
 
     def _policy_view(self, role: EffectiveRole, buckets: list[str] | None = None) -> Any:
         from qds_notebook.aws.gather import gather_policies
@@ -309,8 +320,9 @@ class Session:
             retries={"mode": "standard", "max_attempts": 2},
             max_pool_connections=20,
         )
-        s3 = self._role_client(role, "s3", config=probe_config)
-        sts = self._role_client(role, "sts", config=probe_config)
+        tag = f"probe:{timeout:g}"
+        s3 = self._role_client(role, "s3", config=probe_config, tag=tag)
+        sts = self._role_client(role, "sts", config=probe_config, tag=tag)
         buckets = [self.config.default_location.bucket, *(loc.bucket for loc in locations)]
         with ThreadPoolExecutor(1, thread_name_prefix="qds-gather") as pool:
             view_future = pool.submit(self._policy_view, role, buckets)
