@@ -6,6 +6,7 @@ import argparse
 import sys
 import time
 from collections.abc import Sequence
+from typing import Any
 
 from qds_notebook.errors import QdsError
 
@@ -46,14 +47,78 @@ def _policy(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     import json
 
+    ses: Any = _role_session(args)
+    report = ses.check(write=args.write, paths=args.path or None)
+    print(json.dumps(report.to_dict(), indent=2) if args.json else str(report))
+    return 0
+
+
+def _role_session(args: argparse.Namespace) -> object:
     from qds_notebook import connect
 
     ses = connect(user=args.user, config=args.config)
     if args.role:
         ses.use(args.role)
-    report = ses.check(write=args.write, paths=args.path or None)
-    print(json.dumps(report.to_dict(), indent=2) if args.json else str(report))
+    return ses
+
+
+def _credential_process(args: argparse.Namespace) -> int:
+    from qds_notebook.interop import credential_process_json
+
+    ses: Any = _role_session(args)
+    print(credential_process_json(ses.credentials()))
     return 0
+
+
+def _env(args: argparse.Namespace) -> int:
+    from qds_notebook.interop import export_lines
+
+    ses: Any = _role_session(args)
+    print(
+        export_lines(
+            ses.credentials(), region=ses.config.region, endpoint_url=ses.config.endpoint_url
+        )
+    )
+    return 0
+
+
+def _aws_profile(args: argparse.Namespace) -> int:
+    from qds_notebook.config import load_config
+    from qds_notebook.interop import profile_snippet
+
+    cfg = load_config(path=args.config, arguments={"user": args.user})
+    print(
+        profile_snippet(
+            args.name,
+            user=cfg.user,
+            role=args.role,
+            region=cfg.region,
+            endpoint_url=cfg.endpoint_url,
+            config=cfg.path,
+        )
+    )
+    return 0
+
+
+def _setup_policies(args: argparse.Namespace) -> int:
+    import json
+
+    from qds_notebook.admin import cloudformation, setup_policies
+
+    docs = setup_policies(
+        account_id=args.account_id,
+        external_id=args.external_id,
+        default_location=args.default_location,
+        data_buckets=args.data_bucket,
+    )
+    print(cloudformation(docs) if args.format == "cloudformation" else json.dumps(docs, indent=2))
+    return 0
+
+
+def _who(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--user", default=None, help="platform user (default $QDS_USER)")
+    p.add_argument("--config", default=None, help="account config (default $QDS_CONFIG)")
+    p.add_argument("--role", choices=["override", "account"], default=None)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -73,13 +138,38 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dir", default=None, help="where to write config.toml (default: temp)")
     p.set_defaults(func=_sandbox)
     p = sub.add_parser("check", help="probe and explain what the effective role may do")
-    p.add_argument("--user", default=None, help="platform user (default $QDS_USER)")
-    p.add_argument("--config", default=None, help="account config (default $QDS_CONFIG)")
-    p.add_argument("--role", choices=["override", "account"], default=None)
+    _who(p)
     p.add_argument("--write", action="store_true", help="also probe a throw-away put+delete")
     p.add_argument("--path", action="append", help="extra s3:// location to probe (repeatable)")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.set_defaults(func=_check)
+    p = sub.add_parser(
+        "credential-process",
+        help="print AWS credential_process JSON for the role; it holds the secret key and "
+        "session token, which is its purpose (use it from ~/.aws/config, see aws-profile)",
+    )
+    _who(p)
+    p.set_defaults(func=_credential_process)
+    p = sub.add_parser(
+        "env",
+        help="print 'export AWS_...' lines for a shell; THIS PRINTS THE SECRET KEY AND SESSION "
+        'TOKEN (that is its whole job): eval "$(qds-notebook env --user U)"',
+    )
+    _who(p)
+    p.set_defaults(func=_env)
+    p = sub.add_parser(
+        "aws-profile", help="print an ~/.aws/config profile using credential-process (no secrets)"
+    )
+    p.add_argument("name")
+    _who(p)
+    p.set_defaults(func=_aws_profile)
+    p = sub.add_parser("setup-policies", help="print the IAM policies an admin creates")
+    p.add_argument("--account-id", required=True, help="the platform's AWS account id")
+    p.add_argument("--external-id", required=True)
+    p.add_argument("--default-location", required=True, help="s3://bucket/prefix/")
+    p.add_argument("--data-bucket", action="append", help="bucket the dual role reads")
+    p.add_argument("--format", choices=["json", "cloudformation"], default="json")
+    p.set_defaults(func=_setup_policies)
     p = sub.add_parser("policy", help="the local IAM policy evaluator")
     psub = p.add_subparsers(dest="policy_command", required=True)
     pe = psub.add_parser("evaluate", help="evaluate request(s) from FILE ('-' for stdin)")
