@@ -95,6 +95,7 @@ def _aws_profile(args: argparse.Namespace) -> int:
             region=cfg.region,
             endpoint_url=cfg.endpoint_url,
             config=cfg.path,
+            command=args.command,
         )
     )
     return 0
@@ -162,6 +163,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("name")
     _who(p)
+    p.add_argument(
+        "--command",
+        default="qds-notebook",
+        help="how AWS tools start qds-notebook (default: qds-notebook on PATH)",
+    )
     p.set_defaults(func=_aws_profile)
     p = sub.add_parser("setup-policies", help="print the IAM policies an admin creates")
     p.add_argument("--account-id", required=True, help="the platform's AWS account id")

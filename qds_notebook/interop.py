@@ -63,7 +63,7 @@ def profile_snippet(
     command: str = "qds-notebook",
 ) -> str:
     """An ``~/.aws/config`` profile whose credentials come from ``credential-process``."""
-    args = [command, "credential-process", "--user", user]
+    args = [*shlex.split(command), "credential-process", "--user", user]
     if role:
         args += ["--role", role]
     if config:

@@ -80,9 +80,27 @@ class Session:
         scope: str | None = None,
         **overrides: Any,
     ) -> Session:
-        """Load the configuration (argument > environment > file > default) and connect."""
-        arguments = {"user": user, **overrides}
-        cfg = load_config(path=config, env=env, arguments=arguments)
+        """Load the configuration (argument > environment > file > default) and connect.
+
+        ``profile`` (or ``$AWS_PROFILE``) names an AWS CLI profile: if it has ``role_arn``
+        (and ``external_id``, ``source_profile``), that is the account role unless
+        ``role_arn`` is given explicitly, and the source profile gives the base credentials.
+        """
+        arguments: dict[str, Any] = {"user": user, **overrides}
+        environ = os.environ if env is None else env
+        profile = profile or environ.get("AWS_PROFILE") or None
+        if profile and base is None:
+            from qds_notebook.aws.profiles import profile_role
+
+            found = profile_role(profile)
+            if found.role_arn and arguments.get("role_arn") is None:
+                arguments["role_arn"] = found.role_arn
+                if arguments.get("external_id") is None:
+                    arguments["external_id"] = found.external_id
+            if found.region and arguments.get("region") is None:
+                arguments["region"] = found.region
+            profile = found.base_profile
+        cfg = load_config(path=config, env=environ, arguments=arguments)
         return cls(cfg, base=base, profile=profile, clock=clock, scope=scope)
 
     # -- roles ---------------------------------------------------------------------------
@@ -234,6 +252,38 @@ class Session:
         src = self.source()
         src.fetch()
         return s3_storage_options(src, endpoint=self.endpoint)
+
+    def recipe(self) -> Any:
+        """How another process rebuilds the effective role's credentials (no secrets)."""
+        from qds_notebook.fs import RoleRecipe, register
+
+        role = self._role
+        settings = tuple(
+            (s.name, s.value)
+            for s in self.config.settings
+            if s.source in ("argument", "env") and s.name not in ("user", "duration_seconds")
+        )
+        recipe = RoleRecipe(
+            user=self.user,
+            role=role.kind,
+            scope=role.scope,
+            duration_seconds=role.duration_seconds,
+            config=self.config.path,
+            profile=self._profile,
+            settings=settings,
+        )
+        register(recipe, self.source(), self.endpoint)
+        return recipe
+
+    def dask_storage_options(self) -> dict[str, Any]:
+        """``storage_options`` for Dask ``s3://`` calls: picklable, no secret inside.
+
+        Each worker process rebuilds the session from the recipe and assumes the role with
+        its own base credentials (its default AWS chain), refreshing on its own.
+        """
+        from qds_notebook.fs import portable_storage_options
+
+        return portable_storage_options(self.recipe())
 
     # -- paths and data ------------------------------------------------------------------
 
