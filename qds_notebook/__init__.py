@@ -21,6 +21,7 @@ from qds_notebook.errors import (
     QdsError,
     RoleNotAllowed,
     SandboxError,
+    StorageError,
 )
 
 if TYPE_CHECKING:
@@ -42,6 +43,7 @@ __all__ = [
     "RoleNotAllowed",
     "SandboxError",
     "Session",
+    "StorageError",
     "__version__",
     "connect",
     "load_ipython_extension",

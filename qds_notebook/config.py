@@ -39,6 +39,7 @@ __all__ = [
 
 DEFAULT_REGION = "us-east-1"
 DEFAULT_DURATION = 3600
+DEFAULT_MAX_ATTEMPTS = 5
 #: The environment variable behind each overridable setting.
 ENV_VARS: Mapping[str, str] = {
     "user": "QDS_USER",
@@ -47,6 +48,7 @@ ENV_VARS: Mapping[str, str] = {
     "default_location": "QDS_DEFAULT_LOCATION",
     "region": "QDS_REGION",
     "endpoint_url": "QDS_ENDPOINT_URL",
+    "max_attempts": "AWS_MAX_ATTEMPTS",
 }
 #: Settings ``connect(**overrides)`` accepts besides ``user``.
 ARGUMENTS = (
@@ -56,6 +58,7 @@ ARGUMENTS = (
     "duration_seconds",
     "endpoint_url",
     "external_id",
+    "max_attempts",
     "region",
     "role_arn",
 )
@@ -158,6 +161,7 @@ class AccountConfig:
     dual_role: RoleSpec | None = None
     users: Mapping[str, UserSpec] = field(default_factory=dict)
     cache_dir: str | None = None
+    max_attempts: int = DEFAULT_MAX_ATTEMPTS
     data_locations: tuple[str, ...] = ()
     path: str | None = None
     settings: tuple[Setting, ...] = ()
@@ -300,6 +304,7 @@ def resolve_config(
         "user": default_user,
         "region": DEFAULT_REGION,
         "duration_seconds": DEFAULT_DURATION,
+        "max_attempts": DEFAULT_MAX_ATTEMPTS,
     }
     settings: list[Setting] = []
     values: dict[str, object] = {}
@@ -376,9 +381,21 @@ def resolve_config(
         users=_users(data.get("users")),
         cache_dir=None if values["cache_dir"] is None else str(values["cache_dir"]),
         data_locations=_data_locations(account.get("data_locations")),
+        max_attempts=_attempts(values["max_attempts"], origin("max_attempts")),
         path=path,
         settings=tuple(settings),
     )
+
+
+def _attempts(value: object, key: str) -> int:
+    value = _as_int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 20:
+        raise ConfigError(
+            f"{key}: max attempts must be a whole number 1..20, got {value!r}",
+            key=key,
+            hint="botocore's standard retry mode uses 3 by default",
+        )
+    return value
 
 
 def _data_locations(value: object) -> tuple[str, ...]:

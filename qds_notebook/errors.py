@@ -14,6 +14,7 @@ still works for code that knows nothing of this package::
     │   └── CredentialRefreshError          STS unreachable / failed when a refresh was due
     ├── AccessDenied (PermissionError)      S3 refused a read or write under the effective role
     ├── ObjectNotFound (FileNotFoundError)  no object at that S3 path
+    ├── StorageError (OSError)              S3 failed otherwise (throttled, unreachable, reset)
     ├── PolicyError (ValueError)            a policy document or evaluation request is malformed
     └── SandboxError (RuntimeError)         the embedded moto sandbox could not start
 
@@ -36,6 +37,7 @@ __all__ = [
     "QdsError",
     "RoleNotAllowed",
     "SandboxError",
+    "StorageError",
 ]
 
 
@@ -141,6 +143,10 @@ class AccessDenied(QdsError, PermissionError):
 
 class ObjectNotFound(QdsError, FileNotFoundError):
     """No object or prefix exists at the S3 path."""
+
+
+class StorageError(QdsError, OSError):
+    """An S3 call failed for a reason other than permissions or a missing object."""
 
 
 class PolicyError(QdsError, ValueError):

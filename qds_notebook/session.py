@@ -55,7 +55,9 @@ class Session:
         scope: str | None = None,
     ) -> None:
         self.config = config
-        self.endpoint = Endpoint(region=config.region, url=config.endpoint_url)
+        self.endpoint = Endpoint(
+            region=config.region, url=config.endpoint_url, max_attempts=config.max_attempts
+        )
         self._profile = profile
         self._base = base
         self._clock = clock
@@ -367,7 +369,7 @@ class Session:
             region_name=self.endpoint.region,
             connect_timeout=timeout / 2,
             read_timeout=timeout / 2,
-            retries={"mode": "standard", "max_attempts": 2},
+            retries={"mode": "standard", "total_max_attempts": 2},
             max_pool_connections=20,
         )
         tag = f"probe:{timeout:g}"

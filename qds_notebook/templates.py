@@ -81,6 +81,7 @@ def defloc_policy(location: DefaultLocation, *, extra_actions: list[str] | None 
                     "s3:ListBucket",
                     "s3:GetBucketLocation",
                     "s3:GetBucketAcl",
+                    "s3:ListBucketMultipartUploads",  # to find and abort failed uploads
                     *(extra_actions or []),
                 ],
                 "Resource": bucket,

@@ -17,6 +17,7 @@ import asyncio
 import logging
 import threading
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from qds_notebook.aws.cache import CredentialCache
@@ -99,6 +100,19 @@ class RoleCredentialSource:
         self._botocore: Any = None
         self._aio: Any = None
         self.assume_calls = 0
+        self._failed_at: datetime | None = None
+        self._last_error: CredentialError | None = None
+
+    def _usable(self) -> bool:
+        """Whether the current credentials may still serve (outside the mandatory window)."""
+        cur = self._current
+        return cur is not None and cur.remaining(self.clock()) > self.windows.mandatory
+
+    def _backing_off(self) -> bool:
+        if self._failed_at is None or not self._usable():
+            return False  # nothing usable, or mandatory window: always try
+        pause = min(30.0, self.windows.advisory / 10)
+        return (self.clock() - self._failed_at).total_seconds() < pause
 
     def __repr__(self) -> str:
         held = mask_key(self._current.access_key_id) if self._current else "none yet"
@@ -115,6 +129,10 @@ class RoleCredentialSource:
     def fetch(self, *, force: bool = False) -> CredentialSnapshot:
         """The current snapshot, calling AssumeRole only if its advisory window has opened.
 
+        Two windows, as botocore has them: in the advisory window a failed AssumeRole is
+        logged and the current credentials keep serving (STS is not retried for a short
+        pause); in the mandatory window, or with nothing to serve, the failure is raised.
+
         Raises
         ------
         CredentialError
@@ -125,6 +143,11 @@ class RoleCredentialSource:
             return snap
         with self._lock:
             if not force and self._fresh(self._current):
+                assert self._current is not None
+                return self._current
+            if not force and self._backing_off():
+                # STS just failed and the current credentials are still good: do not hammer
+                # it on every request; the holders keep using what they have.
                 assert self._current is not None
                 return self._current
             key = (*self.role.key, self.policy)
@@ -146,8 +169,19 @@ class RoleCredentialSource:
                     clock=self.clock,
                 )
             except CredentialError as exc:
+                self._failed_at, self._last_error = self.clock(), exc
+                if self._usable():
+                    # Advisory window: keep serving the current credentials (botocore's rule).
+                    log.warning(
+                        "advisory refresh of %s failed, keeping the current credentials: %s",
+                        self.role.arn,
+                        exc,
+                    )
+                    assert self._current is not None
+                    return self._current
                 log.warning("AssumeRole on %s failed: %s", self.role.arn, exc)
                 raise
+            self._failed_at, self._last_error = None, None
             self.assume_calls += 1
             register_secret(snap.secret_key, snap.token)
             log.debug("assumed %s as %s", self.role.arn, mask_key(snap.access_key_id))

@@ -14,7 +14,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from qds_notebook.errors import AccessDenied, ObjectNotFound, PathError, QdsError
+from qds_notebook.errors import (
+    AccessDenied,
+    ObjectNotFound,
+    PathError,
+    QdsError,
+    StorageError,
+)
 from qds_notebook.locations import S3Location
 from qds_notebook.roles import EffectiveRole
 
@@ -29,6 +35,7 @@ __all__ = [
 ]
 
 FORMATS = ("csv", "parquet", "json")
+MULTIPART_CHUNK = 8 * 2**20
 _SUFFIXES = {
     ".csv": "csv",
     ".tsv": "csv",
@@ -120,6 +127,21 @@ def s3_errors(
         raise ObjectNotFound(
             f"no object at {location.uri}", hint="check the path with ses.ls() or %qds ls"
         ) from exc
+    except (OSError, TimeoutError) as exc:
+        raise StorageError(
+            f"{action} on {location.uri} failed: {type(exc).__name__}: "
+            f"{str(exc).splitlines()[0] if str(exc) else 'no detail'}",
+            hint="S3 was throttling or unreachable; nothing was left half-written, retry later",
+        ) from exc
+    except Exception as exc:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        if not isinstance(exc, BotoCoreError | ClientError):
+            raise
+        raise StorageError(
+            f"{action} on {location.uri} failed: {type(exc).__name__}",
+            hint="S3 was throttling or unreachable; retry later",
+        ) from exc
 
 
 def read_frame(fs: Any, location: S3Location, fmt: str, **kwargs: Any) -> Any:
@@ -150,7 +172,8 @@ def write_frame(fs: Any, frame: Any, location: S3Location, fmt: str, **kwargs: A
         buf.write(frame.to_csv(**kwargs).encode())
     else:
         buf.write(frame.to_json(**kwargs).encode())
-    fs.pipe_file(location.fs_path, buf.getvalue())
+    # Large writes go multipart in 8 MiB parts; s3fs aborts the upload if any part fails.
+    fs.pipe_file(location.fs_path, buf.getvalue(), chunksize=MULTIPART_CHUNK)
 
 
 def list_entries(fs: Any, location: S3Location) -> list[Entry]:

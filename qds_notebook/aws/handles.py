@@ -31,7 +31,7 @@ class Endpoint:
 
         return Config(
             region_name=self.region,
-            retries={"mode": "standard", "max_attempts": self.max_attempts},
+            retries={"mode": "standard", "total_max_attempts": self.max_attempts},
             connect_timeout=self.connect_timeout,
             read_timeout=self.read_timeout,
         )
@@ -39,7 +39,7 @@ class Endpoint:
     def config_kwargs(self) -> dict[str, Any]:
         """The same settings as s3fs ``config_kwargs``."""
         return {
-            "retries": {"mode": "standard", "max_attempts": self.max_attempts},
+            "retries": {"mode": "standard", "total_max_attempts": self.max_attempts},
             "connect_timeout": self.connect_timeout,
             "read_timeout": self.read_timeout,
         }
