@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from qds_notebook.aws import data
@@ -67,6 +67,7 @@ class Session:
         self._fs: dict[tuple[Any, ...], Any] = {}
         self._views: dict[tuple[Any, ...], Any] = {}
         self._clients: dict[tuple[Any, ...], Any] = {}
+        self._probe_memo: dict[tuple[Any, ...], dict[str, str]] = {}
         self._role = resolve(config, scope=scope)
 
     @classmethod
@@ -385,6 +386,7 @@ class Session:
                 paths=locations,
                 write=write,
                 timeout=timeout,
+                memo=self._probe_memo.setdefault(role.key, {}),
             )
             view = view_future.result()
         caller = next(
@@ -480,6 +482,27 @@ class Session:
         fs = self.filesystem()
         with self._errors("s3:ListBucket", S3Location(loc.bucket, loc.key)):
             return data.list_entries(fs, loc)
+
+    def iter_objects(self, path: str = "", *, page_size: int = 1000) -> Iterator[data.Entry]:
+        """Every object under ``path`` (recursively), streamed page by page.
+
+        Memory stays flat whatever the count: one listing page is held at a time.
+        """
+        loc = self.path(path)
+        s3 = self._role_client(self._role, "s3")
+        pages = s3.get_paginator("list_objects_v2").paginate(
+            Bucket=loc.bucket, Prefix=loc.key, PaginationConfig={"PageSize": page_size}
+        )
+        with self._errors("s3:ListBucket", S3Location(loc.bucket, loc.key)):
+            for page in pages:
+                for obj in page.get("Contents", ()):
+                    key = obj["Key"]
+                    yield data.Entry(
+                        name=key[len(loc.key) :],
+                        path=f"s3://{loc.bucket}/{key}",
+                        kind="object",
+                        size=int(obj["Size"]),
+                    )
 
     def __repr__(self) -> str:
         snap = self.source().current if self._role.key in self._sources else None

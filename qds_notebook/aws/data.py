@@ -104,44 +104,57 @@ def s3_errors(
         yield
     except QdsError:
         raise
-    except PermissionError as exc:
-        decided = None
-        if explain is not None:
-            with contextlib.suppress(Exception):
-                decided = explain(action, location)
-        hint = f"role {role.name} ({role.kind}) lacks {action} on {location.arn}"
-        if decided:
-            hint = f"{decided}"
-        if may_be_missing:
-            hint += "; S3 also answers 403 for a missing key when the role lacks s3:ListBucket"
-        raise AccessDenied(
-            f"{action} on {location.uri} was denied for {role.kind} role {role.name} "
-            f"({role.reason})",
-            action=action,
-            resource=location.arn,
-            role_arn=role.arn,
-            decided_by=decided,
-            hint=hint,
-        ) from exc
-    except FileNotFoundError as exc:
-        raise ObjectNotFound(
-            f"no object at {location.uri}", hint="check the path with ses.ls() or %qds ls"
-        ) from exc
-    except (OSError, TimeoutError) as exc:
+    except Exception as exc:
+        kind = _classify(exc)
+        if kind is None:
+            raise
+        if kind == "denied":
+            decided = None
+            if explain is not None:
+                with contextlib.suppress(Exception):
+                    decided = explain(action, location)
+            hint = decided or f"role {role.name} ({role.kind}) lacks {action} on {location.arn}"
+            if may_be_missing:
+                hint += "; S3 also answers 403 for a missing key when the role lacks s3:ListBucket"
+            raise AccessDenied(
+                f"{action} on {location.uri} was denied for {role.kind} role {role.name} "
+                f"({role.reason})",
+                action=action,
+                resource=location.arn,
+                role_arn=role.arn,
+                decided_by=decided,
+                hint=hint,
+            ) from exc
+        if kind == "missing":
+            raise ObjectNotFound(
+                f"no object at {location.uri}", hint="check the path with ses.ls() or %qds ls"
+            ) from exc
+        detail = str(exc).splitlines()[0] if str(exc) else "no detail"
         raise StorageError(
-            f"{action} on {location.uri} failed: {type(exc).__name__}: "
-            f"{str(exc).splitlines()[0] if str(exc) else 'no detail'}",
+            f"{action} on {location.uri} failed: {type(exc).__name__}: {detail}",
             hint="S3 was throttling or unreachable; nothing was left half-written, retry later",
         ) from exc
-    except Exception as exc:
-        from botocore.exceptions import BotoCoreError, ClientError
 
-        if not isinstance(exc, BotoCoreError | ClientError):
-            raise
-        raise StorageError(
-            f"{action} on {location.uri} failed: {type(exc).__name__}",
-            hint="S3 was throttling or unreachable; retry later",
-        ) from exc
+
+def _classify(exc: BaseException) -> str | None:
+    """``denied``, ``missing``, ``failed`` (another S3/network failure) or ``None``."""
+    if isinstance(exc, PermissionError):
+        return "denied"
+    if isinstance(exc, FileNotFoundError):
+        return "missing"
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    if isinstance(exc, ClientError):
+        code = str(exc.response.get("Error", {}).get("Code", ""))
+        status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+        if code in {"AccessDenied", "AllAccessDisabled", "403"} or status == 403:
+            return "denied"
+        if code in {"NoSuchKey", "NoSuchBucket", "404", "NotFound"} or status == 404:
+            return "missing"
+        return "failed"
+    if isinstance(exc, OSError | TimeoutError | BotoCoreError):
+        return "failed"
+    return None
 
 
 def read_frame(fs: Any, location: S3Location, fmt: str, **kwargs: Any) -> Any:

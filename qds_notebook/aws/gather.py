@@ -52,54 +52,92 @@ def _policy_version(iam: Any, arn: str) -> dict[str, Any]:
 def gather_policies(
     *, iam: Any, s3: Any, role_name: str, buckets: list[str], session_policy: str | None
 ) -> GatheredPolicies:
-    """Read what ``iam``/``s3`` (clients as the role) may see of the role's policies."""
+    """Read what ``iam``/``s3`` (clients as the role) may see of the role's policies.
+
+    Independent calls run concurrently: the listings and bucket policies first, then each
+    policy document, so gathering costs about three round trips whatever the policy count.
+    """
+    from concurrent.futures import Future, ThreadPoolExecutor
+
     from botocore.exceptions import BotoCoreError, ClientError
 
     failures = (ClientError, BotoCoreError)
-    identity: list[tuple[str, dict[str, Any]]] = []
     hidden: list[str] = []
-    boundary: list[tuple[str, dict[str, Any]]] | None = None
-    try:
-        role = iam.get_role(RoleName=role_name)["Role"]
-        pb = role.get("PermissionsBoundary", {}).get("PermissionsBoundaryArn")
-        if pb:
-            try:
-                boundary = [(pb.rsplit("/", 1)[-1], _policy_version(iam, pb))]
-            except failures as exc:
-                hidden.append(f"permissions boundary {pb} ({_code(exc)})")
-    except failures as exc:
-        hidden.append(f"role {role_name} and its permissions boundary (iam:GetRole: {_code(exc)})")
-    try:
-        for name in iam.list_role_policies(RoleName=role_name)["PolicyNames"]:
-            try:
-                doc = iam.get_role_policy(RoleName=role_name, PolicyName=name)["PolicyDocument"]
-                identity.append((name, _doc(doc)))
-            except failures as exc:
-                hidden.append(f"inline policy {name} ({_code(exc)})")
-    except failures as exc:
-        hidden.append(f"inline policies (iam:ListRolePolicies: {_code(exc)})")
-    try:
-        attached = iam.list_attached_role_policies(RoleName=role_name)["AttachedPolicies"]
-        for item in attached:
-            try:
-                identity.append((item["PolicyName"], _policy_version(iam, item["PolicyArn"])))
-            except failures as exc:
-                hidden.append(f"managed policy {item['PolicyName']} ({_code(exc)})")
-    except failures as exc:
-        hidden.append(f"attached policies (iam:ListAttachedRolePolicies: {_code(exc)})")
-    bucket_policies: dict[str, dict[str, Any] | None] = {}
-    for bucket in dict.fromkeys(buckets):
+
+    def attempt(fn: Any, note: str) -> Any:
         try:
-            bucket_policies[bucket] = _doc(s3.get_bucket_policy(Bucket=bucket)["Policy"])
+            return fn()
+        except failures as exc:
+            hidden.append(f"{note} ({_code(exc)})")
+            return None
+
+    def bucket_policy(bucket: str) -> tuple[bool, dict[str, Any] | None]:
+        try:
+            return True, _doc(s3.get_bucket_policy(Bucket=bucket)["Policy"])
         except failures as exc:
             if _code(exc) == "NoSuchBucketPolicy":
-                bucket_policies[bucket] = None
-            else:
-                hidden.append(f"bucket policy of {bucket} ({_code(exc)})")
+                return True, None
+            hidden.append(f"bucket policy of {bucket} ({_code(exc)})")
+            return False, None
+
+    with ThreadPoolExecutor(8, thread_name_prefix="qds-gather") as pool:
+        role_f = pool.submit(
+            attempt,
+            lambda: iam.get_role(RoleName=role_name)["Role"],
+            f"role {role_name} and its permissions boundary (iam:GetRole)",
+        )
+        inline_f = pool.submit(
+            attempt,
+            lambda: iam.list_role_policies(RoleName=role_name)["PolicyNames"],
+            "inline policies (iam:ListRolePolicies)",
+        )
+        attached_f = pool.submit(
+            attempt,
+            lambda: iam.list_attached_role_policies(RoleName=role_name)["AttachedPolicies"],
+            "attached policies (iam:ListAttachedRolePolicies)",
+        )
+        bucket_fs = {b: pool.submit(bucket_policy, b) for b in dict.fromkeys(buckets)}
+        docs: list[tuple[str, Future[Any]]] = []
+        for name in inline_f.result() or []:
+            docs.append(
+                (
+                    name,
+                    pool.submit(
+                        attempt,
+                        lambda n=name: _doc(
+                            iam.get_role_policy(RoleName=role_name, PolicyName=n)["PolicyDocument"]
+                        ),
+                        f"inline policy {name}",
+                    ),
+                )
+            )
+        for item in attached_f.result() or []:
+            docs.append(
+                (
+                    item["PolicyName"],
+                    pool.submit(
+                        attempt,
+                        lambda arn=item["PolicyArn"]: _policy_version(iam, arn),
+                        f"managed policy {item['PolicyName']}",
+                    ),
+                )
+            )
+        role = role_f.result()
+        boundary_f = None
+        pb = (role or {}).get("PermissionsBoundary", {}).get("PermissionsBoundaryArn")
+        if pb:
+            boundary_f = pool.submit(
+                attempt, lambda: _policy_version(iam, pb), f"permissions boundary {pb}"
+            )
+        identity = tuple((n, f.result()) for n, f in docs if f.result() is not None)
+        boundary = None
+        if boundary_f is not None and (doc := boundary_f.result()) is not None:
+            boundary = ((pb.rsplit("/", 1)[-1], doc),)
+        bucket_policies = {b: f.result()[1] for b, f in bucket_fs.items() if f.result()[0]}
     return GatheredPolicies(
-        identity=tuple(identity),
-        boundary=None if boundary is None else tuple(boundary),
+        identity=identity,
+        boundary=boundary,
         session=None if session_policy is None else _doc(session_policy),
         bucket_policies=bucket_policies,
-        not_visible=tuple(hidden),
+        not_visible=tuple(sorted(hidden)),
     )

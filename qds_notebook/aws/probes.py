@@ -7,6 +7,7 @@ exactly one throw-away key under ``<default location>/.qds-probe/`` and delete i
 
 from __future__ import annotations
 
+import threading
 import time
 import uuid
 from collections.abc import Callable, Mapping
@@ -142,59 +143,126 @@ def _get(s3: Any, check: str, bucket: str, key: str) -> ProbeResult:
     return result
 
 
-def _location_group(s3: Any, label: str, loc: S3Location) -> list[ProbeResult]:
-    """ListBucket on a prefix, then GetObject of an object the listing found."""
+class _Background:
+    """Run one probe on its own thread while the caller does another."""
+
+    def __init__(self, fn: Callable[[], ProbeResult]) -> None:
+        self._result: list[ProbeResult] = []
+        self._thread = threading.Thread(target=lambda: self._result.append(fn()), daemon=True)
+        self._thread.start()
+
+    def result(self) -> ProbeResult | None:
+        self._thread.join()
+        return self._result[0] if self._result else None
+
+
+def _stale(result: ProbeResult | None) -> bool:
+    return result is None or result.code in {"NoSuchKey", "404"}
+
+
+def _read_probe(
+    s3: Any,
+    check: str,
+    bucket: str,
+    listed: ProbeResult,
+    keys: list[str],
+    memo_key: str,
+    memo: dict[str, str],
+    speculative: _Background | None,
+    where: S3Location,
+    empty: str,
+) -> ProbeResult:
+    """GetObject of an object the listing found; a still-valid speculative read is kept."""
+    if speculative is not None:
+        early = speculative.result()
+        if not _stale(early):
+            assert early is not None
+            if early.status == "denied" and listed.status != "allowed":
+                return _skipped(check, "GetObject", "s3:GetObject", where, _CANNOT_TELL)
+            return early
+    if listed.status != "allowed":
+        return _skipped(check, "GetObject", "s3:GetObject", where, _CANNOT_TELL)
+    keys = [k for k in keys if PROBE_PREFIX not in k]
+    if not keys:
+        return _skipped(check, "GetObject", "s3:GetObject", where, empty)
+    memo[memo_key] = keys[0]
+    return _get(s3, check, bucket, keys[0])
+
+
+def _location_group(
+    s3: Any, label: str, loc: S3Location, memo: dict[str, str]
+) -> list[ProbeResult]:
+    """ListBucket on a prefix and GetObject of an object found there.
+
+    The object found by the previous check is read at the same time as the listing, so a
+    repeated check costs one round trip; if it has gone, the listing's first object is read.
+    """
     prefix = loc.key if not loc.key or loc.key.endswith("/") else loc.key.rsplit("/", 1)[0] + "/"
-    listed, keys = _list(s3, f"list {label}", loc.bucket, "" if prefix == "/" else prefix)
-    out = [listed]
     check = f"read {label}"
     if loc.key and not loc.key.endswith("/"):
-        out.append(_get(s3, check, loc.bucket, loc.key))
-    elif listed.status != "allowed":
-        out.append(_skipped(check, "GetObject", "s3:GetObject", loc, _CANNOT_TELL))
-    else:
-        keys = [k for k in keys if PROBE_PREFIX not in k]
-        if keys:
-            out.append(_get(s3, check, loc.bucket, keys[0]))
-        else:
-            out.append(
-                _skipped(
-                    check, "GetObject", "s3:GetObject", loc, "the listing found no object to read"
-                )
-            )
-    return out
+        direct = _Background(lambda: _get(s3, check, loc.bucket, loc.key))
+        listed, _ = _list(s3, f"list {label}", loc.bucket, prefix)
+        got = direct.result()
+        assert got is not None
+        if got.status == "denied" and listed.status != "allowed":
+            got = _skipped(check, "GetObject", "s3:GetObject", loc, _CANNOT_TELL)
+        return [listed, got]
+    memo_key = f"{loc.bucket}/{prefix}"
+    known = memo.get(memo_key)
+    speculative = _Background(lambda: _get(s3, check, loc.bucket, known)) if known else None
+    listed, keys = _list(s3, f"list {label}", loc.bucket, prefix)
+    read = _read_probe(
+        s3,
+        check,
+        loc.bucket,
+        listed,
+        keys,
+        memo_key,
+        memo,
+        speculative,
+        loc,
+        "the listing found no object to read",
+    )
+    return [listed, read]
 
 
-def _outside_group(s3: Any, defloc: DefaultLocation) -> list[ProbeResult]:
+def _outside_group(s3: Any, defloc: DefaultLocation, memo: dict[str, str]) -> list[ProbeResult]:
     """The bucket root and a sibling of the default location's prefix."""
     bucket = defloc.bucket
+    memo_key = f"{bucket}/(outside {defloc.prefix})"
+    known = memo.get(memo_key)
+    check = "read outside default location"
+    speculative = sibling_list = None
+    if known:
+        speculative = _Background(lambda: _get(s3, check, bucket, known))
+        if "/" in known:
+            sib = known.split("/", 1)[0] + "/"
+            sibling_list = _Background(
+                lambda: _list(s3, "list sibling prefix (outside)", bucket, sib)[0]
+            )
     listed, keys = _list(s3, "list bucket root (outside)", bucket, "")
-    out = [listed]
     outside = [k for k in keys if not k.startswith(defloc.prefix)]
-    root = S3Location(bucket, "")
-    if listed.status != "allowed":
-        out.append(
-            _skipped(
-                "read outside default location", "GetObject", "s3:GetObject", root, _CANNOT_TELL
-            )
-        )
-        return out
-    if not outside:
-        out.append(
-            _skipped(
-                "read outside default location",
-                "GetObject",
-                "s3:GetObject",
-                root,
-                "no object outside the default location to try",
-            )
-        )
-        return out
-    key = outside[0]
-    sibling = key.split("/", 1)[0] + "/" if "/" in key else ""
-    out.append(_get(s3, "read outside default location", bucket, key))
-    if sibling:
-        out.append(_list(s3, "list sibling prefix (outside)", bucket, sibling)[0])
+    read = _read_probe(
+        s3,
+        check,
+        bucket,
+        listed,
+        outside,
+        memo_key,
+        memo,
+        speculative,
+        S3Location(bucket, ""),
+        "no object outside the default location to try",
+    )
+    out = [listed, read]
+    key = read.location.key if read.location is not None else ""
+    if key and "/" in key:
+        sib_result = sibling_list.result() if sibling_list is not None else None
+        if sib_result is None or not known or known.split("/", 1)[0] != key.split("/", 1)[0]:
+            sib_result = _list(
+                s3, "list sibling prefix (outside)", bucket, key.split("/", 1)[0] + "/"
+            )[0]
+        out.append(sib_result)
     return out
 
 
@@ -248,6 +316,7 @@ def run_probes(
     write: bool = False,
     timeout: float = 20.0,
     workers: int = 8,
+    memo: dict[str, str] | None = None,
 ) -> list[ProbeResult]:
     """Run the default probe set (plus ``paths``, plus writes if asked), concurrently.
 
@@ -257,7 +326,10 @@ def run_probes(
         boto3 clients as the role being checked (their timeouts bound each call).
     timeout
         Seconds after which a still-running probe group is reported as an error.
+    memo
+        Objects found by a previous run, per location; read while listing, and updated.
     """
+    memo = {} if memo is None else memo
 
     def identity() -> list[ProbeResult]:
         return [
@@ -272,12 +344,15 @@ def run_probes(
 
     groups: list[tuple[str, Callable[[], list[ProbeResult]]]] = [
         ("caller identity", identity),
-        ("default location", lambda: _location_group(s3, "default location", defloc.location)),
+        (
+            "default location",
+            lambda: _location_group(s3, "default location", defloc.location, memo),
+        ),
     ]
     if defloc.prefix:
-        groups.append(("outside", lambda: _outside_group(s3, defloc)))
+        groups.append(("outside", lambda: _outside_group(s3, defloc, memo)))
     for p in paths or []:
-        groups.append((p.uri, lambda p=p: _location_group(s3, p.uri, p)))  # type: ignore[misc]
+        groups.append((p.uri, lambda p=p: _location_group(s3, p.uri, p, memo)))  # type: ignore[misc]
     if write:
         groups.append(("write", lambda: _write_group(s3, defloc)))
     results: list[ProbeResult] = []

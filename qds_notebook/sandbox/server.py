@@ -85,7 +85,14 @@ class MotoServer:
 
     def state(self) -> dict[str, Any]:
         """The backend state (``/moto-api/data.json``)."""
-        return dict(json.loads(self.request("GET", "/moto-api/data.json", timeout=30.0)))
+        try:
+            return dict(json.loads(self.request("GET", "/moto-api/data.json", timeout=30.0)))
+        except urllib.error.HTTPError as exc:
+            raise SandboxError(
+                f"moto could not report its state (HTTP {exc.code})",
+                hint="moto fails to serialise its state after a multipart upload; use a "
+                "separate sandbox for tests that write large objects",
+            ) from None
 
     def stop(self) -> None:
         """Stop the process."""

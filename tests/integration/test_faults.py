@@ -15,6 +15,16 @@ from qds_notebook.sandbox.proxy import FaultProxy
 ALICE = "arn:aws:iam::123456789012:role/alice-analyst"
 
 
+@pytest.fixture(scope="module")
+def sb():
+    # A sandbox of its own: after a multipart upload moto can no longer serialise its state
+    # (GET /moto-api/data.json answers 500), which the shared sandbox's AssumeRole counts need.
+    from qds_notebook import sandbox
+
+    with sandbox.start() as running:
+        yield running
+
+
 @pytest.fixture
 def proxy(sb):
     with FaultProxy(sb.endpoint_url) as p:

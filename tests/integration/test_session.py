@@ -206,3 +206,14 @@ def test_storage_options_and_boto3_session_work_and_hold_no_key(sb):
     import boto3
 
     assert isinstance(ses.boto3_session(), boto3.Session)
+
+
+def test_iter_objects_streams_every_object_recursively(sb):
+    ses = sb.session("alice@acme.com")
+    entries = list(ses.iter_objects("sales/", page_size=2))
+    names = [e.name for e in entries]
+    assert "2024.csv" in names and "parts/part-3.csv" in names and "dataset/part-0.parquet" in names
+    assert len(names) == len(set(names)) == 10
+    assert all(e.size and e.size > 0 for e in entries)
+    with pytest.raises(qds.AccessDenied):
+        list(sb.session("bob@acme.com").iter_objects("s3://acme-raw/"))
