@@ -33,6 +33,7 @@ __all__ = [
     "config",
     "creds",
     "env",
+    "exported",
     "ls",
     "read",
     "roles",
@@ -99,19 +100,36 @@ def creds(ses: Session) -> CredsView:
     )
 
 
+# What the exported names held before the first export (often the kernel's base
+# credentials), per target mapping, so ``--unset`` gives them back instead of deleting them.
+_saved: dict[int, dict[str, str | None]] = {}
+
+
+def exported(environ: MutableMapping[str, str] | None = None) -> bool:
+    """Whether ``environ`` (default ``os.environ``) holds credentials ``env`` exported."""
+    return id(os.environ if environ is None else environ) in _saved
+
+
 def env(
     ses: Session, *, unset: bool = False, environ: MutableMapping[str, str] | None = None
 ) -> EnvView:
     """Export the effective role's credentials to ``environ`` (default ``os.environ``).
 
     Subprocess tools (the AWS CLI, ``s5cmd``…) then act as the effective role. These are
-    a snapshot: they do not refresh, so run it again after they expire. Only the names
-    are returned.
+    a snapshot: they do not refresh, so run it again after they expire. ``unset=True``
+    restores what the names held before the first export. Only the names are returned.
     """
     target = os.environ if environ is None else environ
     if unset:
-        removed = tuple(n for n in ENV_NAMES if target.pop(n, None) is not None)
-        return EnvView(names=removed, unset=True)
+        saved = _saved.pop(id(target), {})
+        names = tuple(n for n in ENV_NAMES if n in saved)
+        for name in names:
+            old = saved[name]
+            if old is None:
+                target.pop(name, None)
+            else:
+                target[name] = old
+        return EnvView(names=names, unset=True)
     snap = ses.credentials()
     values = {
         "AWS_ACCESS_KEY_ID": snap.access_key_id,
@@ -124,6 +142,7 @@ def env(
     else:
         # A stale endpoint from an earlier export would point tools at the wrong place.
         target.pop("AWS_ENDPOINT_URL", None)
+    _saved.setdefault(id(target), {n: target.get(n) for n in ENV_NAMES})
     target.update(values)
     return EnvView(names=tuple(values), unset=False, role_arn=snap.role_arn)
 

@@ -171,7 +171,8 @@ class EnvView(_Plain):
 
     def __str__(self) -> str:
         if self.unset:
-            return "removed from os.environ: " + (", ".join(self.names) or "(none were set)")
+            restored = ", ".join(self.names) or "(nothing was exported)"
+            return f"restored os.environ to before %qds env: {restored}"
         return f"set in os.environ for {self.role_arn}: " + ", ".join(self.names)
 
     def _repr_html_(self) -> str:

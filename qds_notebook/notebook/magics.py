@@ -73,7 +73,10 @@ def build_parser() -> QdsArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sub = parser.add_subparsers(dest="command", metavar="SUBCOMMAND")
-    parsers = {name: sub.add_parser(name, help=text.replace("%", "%%")) for name, text in SUBCOMMANDS.items()}
+    parsers = {
+        name: sub.add_parser(name, help=text.replace("%", "%%"))
+        for name, text in SUBCOMMANDS.items()
+    }
     parsers["use"].add_argument("role", help="override, account, or one of your role ARNs")
     parsers["use"].add_argument("--scope", choices=["default_location"], default=None)
     parsers["use"].add_argument("--duration", type=int, default=None, metavar="SECONDS")
@@ -128,7 +131,14 @@ class QdsMagics(Magics):
         """The session, created on first use with ``user``/``config_path``/``profile``."""
         if self._session is None:
             import qds_notebook
+            from qds_notebook.notebook.commands import exported
 
+            if exported():
+                # The base credential chain would pick up the role's exported keys.
+                raise QdsError(
+                    "os.environ holds role credentials exported by %qds env",
+                    hint="run %qds env --unset before connecting again",
+                )
             self._session = qds_notebook.connect(
                 user=self.user, config=self.config_path, profile=self.profile
             )

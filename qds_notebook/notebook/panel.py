@@ -214,7 +214,8 @@ class RolePanel:
         try:
             if tuple(self.picker.options) != state.choices:
                 self.picker.options = state.choices
-            if state.selected is not None and self.picker.value != state.selected:
+            known = {kind for _, kind in state.choices}
+            if state.selected in known and self.picker.value != state.selected:
                 self.picker.value = state.selected
             self.status_html.value = _status_html(state.status)
             self._render_expiry()
