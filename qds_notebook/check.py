@@ -30,19 +30,30 @@ _COLOURS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class PolicyView:
     """The gathered policies, compiled once, able to decide any request for the role."""
 
     role: EffectiveRole
     gathered: GatheredPolicies
     principal: str
+    _compiled: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        g = self.gathered
+        self._compiled.update(
+            identity=[parse_policy(d, name=n) for n, d in g.identity],
+            session=None if g.session is None else parse_policy(g.session),
+            boundary=None
+            if g.boundary is None
+            else [parse_policy(d, name=n) for n, d in g.boundary],
+            resource={b: parse_policy(d) for b, d in g.bucket_policies.items() if d is not None},
+        )
 
     def decide(self, action: str, resource: str, context: dict[str, Any] | None = None) -> Decision:
         """Evaluate ``action`` on ``resource`` (ARN) with the visible policies."""
-        g = self.gathered
+        c = self._compiled
         bucket = resource.split(":::", 1)[-1].split("/", 1)[0] if ":::" in resource else ""
-        bucket_doc = g.bucket_policies.get(bucket)
         return evaluate(
             Request(
                 principal=self.principal,
@@ -50,12 +61,10 @@ class PolicyView:
                 resource=resource,
                 resource_account=self.role.account,
                 context=context or {},
-                identity_policies=[parse_policy(d, name=n) for n, d in g.identity],
-                session_policy=None if g.session is None else parse_policy(g.session),
-                permissions_boundary=None
-                if g.boundary is None
-                else [parse_policy(d, name=n) for n, d in g.boundary],
-                resource_policy=None if bucket_doc is None else parse_policy(bucket_doc),
+                identity_policies=c["identity"],
+                session_policy=c["session"],
+                permissions_boundary=c["boundary"],
+                resource_policy=c["resource"].get(bucket),
             )
         )
 
@@ -99,6 +108,7 @@ class CheckRow:
     decided_by: str = ""
     code: str | None = None
     request_id: str | None = None
+    elapsed: float = 0.0
 
     @classmethod
     def build(cls, probe: ProbeResult, view: PolicyView | None) -> CheckRow:
@@ -120,6 +130,7 @@ class CheckRow:
             decided_by=decision.explain() if decision else "",
             code=probe.code,
             request_id=probe.request_id,
+            elapsed=probe.elapsed,
         )
 
 
