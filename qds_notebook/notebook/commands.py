@@ -130,16 +130,11 @@ def env(
             else:
                 target[name] = old
         return EnvView(names=names, unset=True)
+    from qds_notebook.interop import env_vars
+
     snap = ses.credentials()
-    values = {
-        "AWS_ACCESS_KEY_ID": snap.access_key_id,
-        "AWS_SECRET_ACCESS_KEY": snap.secret_key,
-        "AWS_SESSION_TOKEN": snap.token,
-        "AWS_DEFAULT_REGION": ses.config.region,
-    }
-    if ses.config.endpoint_url:
-        values["AWS_ENDPOINT_URL"] = ses.config.endpoint_url
-    else:
+    values = env_vars(snap, region=ses.config.region, endpoint_url=ses.config.endpoint_url)
+    if not ses.config.endpoint_url:
         # A stale endpoint from an earlier export would point tools at the wrong place.
         target.pop("AWS_ENDPOINT_URL", None)
     _saved.setdefault(id(target), {n: target.get(n) for n in ENV_NAMES})
