@@ -130,12 +130,13 @@ def check_evaluation_ms(runs: int = 5, n: int = 200) -> float:
 
     Uses the sandbox's account-role policies as a check would have gathered them.
     """
+    import tomllib
+
+    from qds_notebook.aws.gather import GatheredPolicies
     from qds_notebook.check import PolicyView
     from qds_notebook.config import resolve_config
     from qds_notebook.roles import resolve
     from qds_notebook.sandbox.seed import SEED, config_toml
-    from qds_notebook.aws.gather import GatheredPolicies
-    import tomllib
 
     cfg = resolve_config(
         tomllib.loads(config_toml(endpoint_url="http://127.0.0.1:1")),

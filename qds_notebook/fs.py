@@ -116,16 +116,10 @@ def PortableAioSession(recipe: RoleRecipe) -> Any:
 
 def portable_storage_options(recipe: RoleRecipe) -> dict[str, Any]:
     """s3fs options for ``recipe``: picklable, secret-free, refreshing on each process."""
+    from qds_notebook.aws.handles import session_storage_options
+
     _, endpoint = source_for(recipe)
-    options: dict[str, Any] = {
-        "session": PortableAioSession(recipe),
-        "skip_instance_cache": True,
-        "client_kwargs": {"region_name": endpoint.region},
-        "config_kwargs": endpoint.config_kwargs(),
-    }
-    if endpoint.url:
-        options["endpoint_url"] = endpoint.url
-    return options
+    return session_storage_options(PortableAioSession(recipe), endpoint=endpoint)
 
 
 class QdsFileSystem(DirFileSystem):  # type: ignore[misc]

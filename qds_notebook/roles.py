@@ -16,6 +16,7 @@ from qds_notebook.arns import role_session_name, validate_duration
 from qds_notebook.config import AccountConfig, RoleSpec
 from qds_notebook.errors import ConfigError, RoleNotAllowed
 from qds_notebook.locations import DefaultLocation
+from qds_notebook.templates import OBJECT_RW
 
 __all__ = [
     "SCOPES",
@@ -209,14 +210,7 @@ def scope_policy(location: DefaultLocation) -> str:
             {
                 "Sid": "DefaultLocationObjects",
                 "Effect": "Allow",
-                "Action": [
-                    "s3:GetObject",
-                    "s3:PutObject",
-                    "s3:DeleteObject",
-                    "s3:GetObjectAcl",
-                    "s3:PutObjectAcl",
-                    "s3:AbortMultipartUpload",
-                ],
+                "Action": OBJECT_RW,
                 "Resource": f"{bucket_arn}/{location.prefix}*",
             },
             {

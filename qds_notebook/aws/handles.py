@@ -12,7 +12,15 @@ from typing import Any
 
 from qds_notebook.aws.credentials import RoleCredentialSource
 
-__all__ = ["Endpoint", "aio_session", "base_boto3_session", "boto3_session", "s3_filesystem"]
+__all__ = [
+    "Endpoint",
+    "aio_session",
+    "base_boto3_session",
+    "boto3_session",
+    "s3_filesystem",
+    "s3_storage_options",
+    "session_storage_options",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,8 +140,13 @@ def aio_session(source: RoleCredentialSource) -> Any:
 
 def s3_storage_options(source: RoleCredentialSource, *, endpoint: Endpoint) -> dict[str, Any]:
     """s3fs constructor options carrying the refreshing session, never a key."""
+    return session_storage_options(aio_session(source), endpoint=endpoint)
+
+
+def session_storage_options(session: Any, *, endpoint: Endpoint) -> dict[str, Any]:
+    """s3fs constructor options around an aiobotocore ``session`` (no instance cache)."""
     options: dict[str, Any] = {
-        "session": aio_session(source),
+        "session": session,
         "skip_instance_cache": True,
         "client_kwargs": {"region_name": endpoint.region},
         "config_kwargs": endpoint.config_kwargs(),
