@@ -48,6 +48,12 @@ class PolicyView:
             if g.boundary is None
             else [parse_policy(d, name=n) for n, d in g.boundary],
             resource={b: parse_policy(d) for b, d in g.bucket_policies.items() if d is not None},
+            scps=None
+            if g.scps is None
+            else [[parse_policy(d, name=n) for n, d in level] for level in g.scps],
+            rcps=None
+            if g.rcps is None
+            else [[parse_policy(d, name=n) for n, d in level] for level in g.rcps],
         )
 
     def decide(self, action: str, resource: str, context: dict[str, Any] | None = None) -> Decision:
@@ -65,6 +71,8 @@ class PolicyView:
                 session_policy=c["session"],
                 permissions_boundary=c["boundary"],
                 resource_policy=c["resource"].get(bucket),
+                scps=c["scps"],
+                rcps=c["rcps"],
             )
         )
 
@@ -82,6 +90,16 @@ def _agreement(
             return "disagree", (
                 "the endpoint did not enforce the session policy the SDK attached (AWS would deny)"
             )
+        org = {"scp", "rcp"} & set(decision.blocked_by) or any(
+            m.policy.startswith(("scp:", "rcp:")) for m in decision.matched
+        )
+        if org:
+            return "disagree", (
+                "the endpoint does not apply the organization's SCPs/RCPs from the account "
+                "config (AWS would deny)"
+            )
+        if decision.decision == "explicitDeny":
+            return "disagree", "the endpoint did not apply an explicit deny the policies contain"
         if view is not None and view.gathered.partial:
             return "disagree", "a policy the role cannot read may allow this"
         return "disagree", (
@@ -143,6 +161,7 @@ class CheckReport:
     rows: tuple[CheckRow, ...]
     not_visible: tuple[str, ...] = ()
     elapsed: float = 0.0
+    supplied: tuple[str, ...] = ()
     _view: PolicyView | None = field(default=None, repr=False, compare=False)
     _resolve: Callable[[str], Any] | None = field(default=None, repr=False, compare=False)
 
@@ -193,6 +212,7 @@ class CheckReport:
             "verdict": self.verdict,
             "partial": self.partial,
             "not_visible": list(self.not_visible),
+            "supplied_by_config": list(self.supplied),
             "rows": [{f: getattr(r, f) for f in CheckRow.__dataclass_fields__} for r in self.rows],
         }
 
@@ -217,6 +237,8 @@ class CheckReport:
             lines += ["", "Notes:", *notes]
         if self.not_visible:
             lines += ["", "Not visible to this role:", *(f"  - {x}" for x in self.not_visible)]
+        if self.supplied:
+            lines += ["", "Supplied by the account config:", *(f"  - {x}" for x in self.supplied)]
         lines += ["", self.verdict]
         return "\n".join(lines)
 
@@ -239,6 +261,7 @@ class CheckReport:
                 f"<td>{html.escape(r.note or r.decided_by)}</td></tr>"
             )
         hidden = "".join(f"<li>{html.escape(x)}</li>" for x in self.not_visible)
+        supplied = "".join(f"<li>{html.escape(x)}</li>" for x in self.supplied)
         return (
             '<div class="qds-check">'
             f"<b>Permission check</b> for {html.escape(str(self.role))}<br>"
@@ -248,6 +271,7 @@ class CheckReport:
             + "".join(rows)
             + "</tbody></table>"
             + (f"<p>Not visible to this role:</p><ul>{hidden}</ul>" if hidden else "")
+            + (f"<p>Supplied by the account config:</p><ul>{supplied}</ul>" if supplied else "")
             + f"<p>{html.escape(self.verdict)}</p>"
             '<p><small>Legend: <span style="background:#c8f7c5">allowed</span> '
             '<span style="background:#f7c5c5">denied</span> '

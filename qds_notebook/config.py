@@ -29,6 +29,7 @@ from qds_notebook.locations import DefaultLocation, parse_default_location
 __all__ = [
     "ENV_VARS",
     "AccountConfig",
+    "AdminPolicies",
     "RoleSpec",
     "Setting",
     "UserSpec",
@@ -73,7 +74,7 @@ _ACCOUNT_KEYS = {
 }
 _ROLE_KEYS = {"arn", "external_id", "duration_seconds"}
 _USER_KEYS = {"role", "locked"}
-_TOP_KEYS = {"account", "users", "cache"}
+_TOP_KEYS = {"account", "users", "cache", "policies"}
 _FILE_KEYS = {
     "role_arn": "account.role.arn",
     "external_id": "account.role.external_id",
@@ -128,6 +129,22 @@ class UserSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class AdminPolicies:
+    """Policy documents an admin supplies for what roles cannot read themselves.
+
+    Every value is a path to a JSON policy document (relative paths are relative to the
+    config file); the permission check reads them. ``scps``/``rcps`` are levels, root
+    first, each a list of documents.
+    """
+
+    identity: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    boundary: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    buckets: Mapping[str, str] = field(default_factory=dict)
+    scps: tuple[tuple[str, ...], ...] | None = None
+    rcps: tuple[tuple[str, ...], ...] | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class AccountConfig:
     """The resolved account configuration for one user.
 
@@ -145,6 +162,8 @@ class AccountConfig:
         The role cluster instances use, if configured (never assumed from a notebook).
     data_locations
         Data buckets/prefixes outside the default location that ``check()`` also probes.
+    policies
+        Policy documents supplied by an admin (``[policies]``), for the permission check.
     users
         Every user entry, by name.
     settings
@@ -163,6 +182,7 @@ class AccountConfig:
     cache_dir: str | None = None
     max_attempts: int = DEFAULT_MAX_ATTEMPTS
     data_locations: tuple[str, ...] = ()
+    policies: AdminPolicies = field(default_factory=AdminPolicies)
     path: str | None = None
     settings: tuple[Setting, ...] = ()
 
@@ -382,8 +402,59 @@ def resolve_config(
         cache_dir=None if values["cache_dir"] is None else str(values["cache_dir"]),
         data_locations=_data_locations(account.get("data_locations")),
         max_attempts=_attempts(values["max_attempts"], origin("max_attempts")),
+        policies=_admin_policies(data.get("policies"), base=os.path.dirname(path or "")),
         path=path,
         settings=tuple(settings),
+    )
+
+
+def _paths(value: object, key: str, base: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise ConfigError(
+            f"{key} must be a list of JSON policy file paths",
+            key=key,
+            hint='e.g. identity = ["policies/analyst.json"]',
+        )
+    return tuple(os.path.join(base, os.path.expanduser(v)) for v in value)
+
+
+def _levels(value: object, key: str, base: str) -> tuple[tuple[str, ...], ...] | None:
+    if value is None:
+        return None
+    if not isinstance(value, list):
+        raise ConfigError(
+            f"{key} must be a list of levels, root first, each a list of files",
+            key=key,
+            hint='e.g. scps = [["scp-root.json"], ["scp-ou.json"]]',
+        )
+    return tuple(_paths(level, key, base) for level in value)
+
+
+def _admin_policies(value: object, *, base: str) -> AdminPolicies:
+    table = _table(value, "policies")
+    _unknown(set(table), {"roles", "buckets", "scps", "rcps"}, "[policies]")
+    identity: dict[str, tuple[str, ...]] = {}
+    boundary: dict[str, tuple[str, ...]] = {}
+    for role, entry in _table(table.get("roles"), "policies.roles").items():
+        where = f'policies.roles."{role}"'
+        spec = _table(entry, where)
+        _unknown(set(spec), {"identity", "boundary"}, where)
+        if "identity" in spec:
+            identity[role] = _paths(spec["identity"], f"{where}.identity", base)
+        if "boundary" in spec:
+            boundary[role] = _paths(spec["boundary"], f"{where}.boundary", base)
+    buckets = {
+        b: _paths(v, f'policies.buckets."{b}"', base)[0]
+        for b, v in _table(table.get("buckets"), "policies.buckets").items()
+    }
+    return AdminPolicies(
+        identity=identity,
+        boundary=boundary,
+        buckets=buckets,
+        scps=_levels(table.get("scps"), "policies.scps", base),
+        rcps=_levels(table.get("rcps"), "policies.rcps", base),
     )
 
 

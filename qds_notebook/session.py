@@ -333,7 +333,7 @@ class Session:
         return client
 
     def _policy_view(self, role: EffectiveRole, buckets: list[str] | None = None) -> Any:
-        from qds_notebook.aws.gather import gather_policies
+        from qds_notebook.aws.gather import gather_policies, with_admin_policies
         from qds_notebook.check import PolicyView
 
         key = (role.key, tuple(sorted(set(buckets or []))))
@@ -346,6 +346,7 @@ class Session:
                 buckets=buckets or [self.config.default_location.bucket],
                 session_policy=self.source(role).policy,
             )
+            gathered = with_admin_policies(gathered, self.config.policies, role_name=role.name)
             view = self._views[key] = PolicyView(
                 role=role, gathered=gathered, principal=role.session_arn
             )
@@ -368,6 +369,7 @@ class Session:
         locations = [self.path(p) for p in wanted]
         probe_config = Config(
             region_name=self.endpoint.region,
+            # Two attempts of at most half the timeout each: one probe stays within it.
             connect_timeout=timeout / 2,
             read_timeout=timeout / 2,
             retries={"mode": "standard", "total_max_attempts": 2},
@@ -397,6 +399,7 @@ class Session:
             caller_arn=caller,
             rows=tuple(CheckRow.build(r, view) for r in results),
             not_visible=view.gathered.not_visible,
+            supplied=view.gathered.supplied,
             elapsed=time.perf_counter() - start,
             _view=view,
             _resolve=self.path,

@@ -9,11 +9,12 @@ itself attached.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote
 
-__all__ = ["GatheredPolicies", "gather_policies"]
+__all__ = ["GatheredPolicies", "gather_policies", "with_admin_policies"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +26,9 @@ class GatheredPolicies:
     session: dict[str, Any] | None = None
     bucket_policies: dict[str, dict[str, Any] | None] = field(default_factory=dict)
     not_visible: tuple[str, ...] = ()
+    scps: tuple[tuple[tuple[str, dict[str, Any]], ...], ...] | None = None
+    rcps: tuple[tuple[tuple[str, dict[str, Any]], ...], ...] | None = None
+    supplied: tuple[str, ...] = ()
 
     @property
     def partial(self) -> bool:
@@ -140,4 +144,70 @@ def gather_policies(
         session=None if session_policy is None else _doc(session_policy),
         bucket_policies=bucket_policies,
         not_visible=tuple(sorted(hidden)),
+    )
+
+
+def _read(path: str) -> tuple[str, dict[str, Any]]:
+    from qds_notebook.errors import ConfigError
+
+    try:
+        with open(path, encoding="utf-8") as fh:
+            doc = json.load(fh)
+    except OSError as exc:
+        raise ConfigError(
+            f"cannot read policy file {path}: {exc.strerror}",
+            key="policies",
+            hint="paths in [policies] are relative to the config file",
+        ) from None
+    except ValueError as exc:
+        raise ConfigError(f"policy file {path} is not valid JSON: {exc}", key="policies") from None
+    if not isinstance(doc, dict):
+        raise ConfigError(f"policy file {path} does not hold a policy document", key="policies")
+    name = os.path.splitext(os.path.basename(path))[0]
+    return name, doc
+
+
+def with_admin_policies(
+    gathered: GatheredPolicies, admin: Any, *, role_name: str
+) -> GatheredPolicies:
+    """Add what the account config supplies (``[policies]``) to what the role could read.
+
+    Supplied identity policies stand in for the ones the role could not read; a supplied
+    boundary or bucket policy is used where none could be read; SCPs and RCPs come only
+    from the config (nothing live reads an organization's policies).
+    """
+    hidden = list(gathered.not_visible)
+    supplied: list[str] = []
+    identity = list(gathered.identity)
+    if role_name in admin.identity:
+        known = {n for n, _ in identity}
+        extra = [_read(p) for p in admin.identity[role_name]]
+        identity += [(n, d) for n, d in extra if n not in known]
+        hidden = [h for h in hidden if not h.startswith(("inline ", "attached ", "managed "))]
+        supplied.append(f"identity policies of {role_name} from the account config")
+    boundary = gathered.boundary
+    if role_name in admin.boundary and boundary is None:
+        boundary = tuple(_read(p) for p in admin.boundary[role_name])
+        supplied.append(f"permissions boundary of {role_name} from the account config")
+    if role_name in admin.identity and role_name in admin.boundary:
+        hidden = [h for h in hidden if not h.startswith(f"role {role_name}")]
+    buckets = dict(gathered.bucket_policies)
+    for bucket, path in admin.buckets.items():
+        if buckets.get(bucket) is None:
+            buckets[bucket] = _read(path)[1]
+            hidden = [h for h in hidden if not h.startswith(f"bucket policy of {bucket} ")]
+            supplied.append(f"bucket policy of {bucket} from the account config")
+
+    def levels(value: Any) -> Any:
+        return None if value is None else tuple(tuple(_read(p) for p in lvl) for lvl in value)
+
+    return GatheredPolicies(
+        identity=tuple(identity),
+        boundary=boundary,
+        session=gathered.session,
+        bucket_policies=buckets,
+        not_visible=tuple(hidden),
+        scps=levels(admin.scps),
+        rcps=levels(admin.rcps),
+        supplied=tuple(supplied),
     )

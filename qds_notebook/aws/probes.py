@@ -359,7 +359,9 @@ def run_probes(
     pool = ThreadPoolExecutor(max_workers=min(workers, len(groups)), thread_name_prefix="qds-probe")
     try:
         futures = [(name, pool.submit(fn)) for name, fn in groups]
-        deadline = time.monotonic() + timeout
+        # Each call is bounded by the clients' own timeouts; this deadline is the backstop
+        # for a group of up to three dependent calls.
+        deadline = time.monotonic() + 4 * timeout
         for name, fut in futures:
             try:
                 results.extend(fut.result(timeout=max(0.0, deadline - time.monotonic())))

@@ -35,10 +35,17 @@ class Sandbox:
     """
 
     def __init__(
-        self, server: MotoServer, directory: Path, base_keys: dict[str, str], *, region: str
+        self,
+        server: MotoServer,
+        directory: Path,
+        base_keys: dict[str, str],
+        *,
+        region: str,
+        owns_directory: bool = True,
     ) -> None:
         self.server = server
         self.directory = directory
+        self._owns_directory = owns_directory
         self.region = region
         self.endpoint_url = server.url
         self._base_keys = base_keys
@@ -99,9 +106,13 @@ class Sandbox:
         self.server.set_enforcement(enforced)
 
     def stop(self) -> None:
-        """Stop the server and remove the sandbox directory."""
+        """Stop the server and remove what the sandbox wrote (a directory given to it stays)."""
         self.server.stop()
-        shutil.rmtree(self.directory, ignore_errors=True)
+        if self._owns_directory:
+            shutil.rmtree(self.directory, ignore_errors=True)
+        else:
+            for name in ("config.toml", "moto.log"):
+                (self.directory / name).unlink(missing_ok=True)
 
 
 @contextlib.contextmanager
@@ -136,7 +147,7 @@ def launch(
         server.set_enforcement(False)
         keys = seed_account(server.url, region=region)
         server.set_enforcement(True)
-        return Sandbox(server, path, keys, region=region)
+        return Sandbox(server, path, keys, region=region, owns_directory=directory is None)
     except BaseException:
         server.stop()
         raise

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import pathlib
 import subprocess
 import sys
 import uuid
@@ -200,3 +201,68 @@ def test_cli_user_error_is_one_line(sb):
     )
     assert proc.returncode == 2
     assert proc.stderr.strip().count("\n") == 0 and "has no role override" in proc.stderr
+
+
+def _config_with_policies(sb, tmp_path, policies_toml: str, docs: dict) -> str:
+    pdir = tmp_path / "policies"
+    pdir.mkdir()
+    for name, doc in docs.items():
+        (pdir / f"{name}.json").write_text(json.dumps(doc))
+    cfg = tmp_path / "config.toml"
+    cfg.write_text(pathlib.Path(sb.config_path).read_text() + "\n" + policies_toml)
+    return str(cfg)
+
+
+def test_admin_supplied_policies_fill_in_what_the_role_cannot_read(sb, tmp_path):
+    from qds_notebook.sandbox.seed import SEED
+
+    carol_policy = SEED.overrides["carol@acme.com"][0].policies["carol-defloc"]
+    cfg = _config_with_policies(
+        sb,
+        tmp_path,
+        '[policies.roles."carol-engineer"]\nidentity = ["policies/carol-defloc.json"]\n',
+        {"carol-defloc": carol_policy},
+    )
+    ses = qds.Session.connect(user="carol@acme.com", config=cfg, base=sb.base_session(), env={})
+    report = ses.check(write=True)
+    assert not any("inline policies" in x for x in report.not_visible)
+    assert report.supplied and "account config" in report.supplied[0]
+    judged = [r for r in report.rows if r.agreement != "n/a"]
+    assert judged and all(r.agreement == "agree" for r in judged)
+    assert report.explain("s3:PutObject", "out/x").startswith("allowed by identity:carol-defloc")
+
+
+def test_scp_from_the_config_is_evaluated_and_its_disagreement_explained(sb, tmp_path):
+    scp_root = {
+        "Version": "2012-10-17",
+        "Statement": [{"Sid": "All", "Effect": "Allow", "Action": "*", "Resource": "*"}],
+    }
+    scp_ou = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Sid": "AllowAll", "Effect": "Allow", "Action": "*", "Resource": "*"},
+            {"Sid": "NoDeletes", "Effect": "Deny", "Action": "s3:DeleteObject", "Resource": "*"},
+        ],
+    }
+    cfg = _config_with_policies(
+        sb,
+        tmp_path,
+        '[policies]\nscps = [["policies/root.json"], ["policies/analytics-ou.json"]]\n',
+        {"root": scp_root, "analytics-ou": scp_ou},
+    )
+    ses = qds.Session.connect(user="bob@acme.com", config=cfg, base=sb.base_session(), env={})
+    row = rows(ses.check(write=True))["delete default location"]
+    assert (row.probe, row.decision, row.agreement) == ("allowed", "explicitDeny", "disagree")
+    assert "SCP" in row.note
+    assert "NoDeletes" in row.decided_by
+
+
+def test_unreadable_admin_policy_file_is_a_config_error(sb, tmp_path):
+    cfg = tmp_path / "config.toml"
+    cfg.write_text(
+        pathlib.Path(sb.config_path).read_text()
+        + '\n[policies.buckets]\n"acme-defloc" = "missing.json"\n'
+    )
+    ses = qds.Session.connect(user="bob@acme.com", config=str(cfg), base=sb.base_session(), env={})
+    with pytest.raises(qds.ConfigError, match="cannot read policy file"):
+        ses.check()

@@ -137,3 +137,19 @@ def test_slow_responses_during_a_write_still_complete(sb, proxy):
     ses.to_parquet(frame, key)
     proxy.clear()
     assert ses.read_parquet(key).shape == frame.shape
+
+
+def test_a_probe_that_times_out_is_an_error_row_not_a_hang(sb, proxy):
+    import time
+
+    ses = via(sb, proxy, max_attempts=1)
+    ses.identity()
+    proxy.rule("s3").latency = 3.0
+    start = time.perf_counter()
+    report = ses.check(timeout=1.0)
+    took = time.perf_counter() - start
+    proxy.clear()
+    s3_rows = [r for r in report.rows if r.action.startswith("s3:")]
+    assert s3_rows and all(r.probe in {"error", "skipped"} for r in s3_rows)
+    assert any("timed out" in r.note or "Timeout" in r.note for r in s3_rows)
+    assert took < 15  # bounded: the pool does not wait for the slow requests

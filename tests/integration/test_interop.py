@@ -199,3 +199,41 @@ def test_setup_policies_rejects_bad_input():
         setup_policies(
             account_id="111122223333", external_id="!", default_location="s3://acme-defloc/qds/"
         )
+
+
+def test_sandbox_cli_runs_in_the_foreground_and_prints_usable_exports(tmp_path):
+    import signal
+
+    env0 = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "QDS_"))}
+    with subprocess.Popen(
+        [sys.executable, "-m", "qds_notebook", "sandbox", "--dir", str(tmp_path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=env0,
+    ) as proc:
+        try:
+            exports = {}
+            assert proc.stdout is not None
+            for line in proc.stdout:
+                if line.startswith("export "):
+                    key, _, value = line.removeprefix("export ").strip().partition("=")
+                    exports[key] = value
+                if "Ctrl-C" in line:
+                    break
+            assert {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "QDS_CONFIG"} <= set(exports)
+            out = subprocess.run(
+                [sys.executable, "-m", "qds_notebook", "check", "--user", "bob@acme.com", "--json"],
+                capture_output=True,
+                text=True,
+                env={**env0, **exports},
+                timeout=120,
+            )
+            assert out.returncode == 0, out.stderr
+            assert json.loads(out.stdout)["role"]["kind"] == "account"
+        finally:
+            proc.send_signal(signal.SIGINT)
+            proc.wait(timeout=30)
+    assert proc.returncode == 0
+    assert not (tmp_path / "config.toml").exists()  # stopped and cleaned
+    assert tmp_path.exists()  # a directory it was given is not removed

@@ -185,3 +185,38 @@ def test_missing_explicit_config_file_is_an_error_but_missing_default_is_not(tmp
 def test_every_config_error_is_a_qds_error():
     with pytest.raises(QdsError):
         resolve(data={})
+
+
+def test_admin_policies_resolve_relative_to_the_config_file(tmp_path):
+    data = {
+        **FILE,
+        "policies": {
+            "scps": [["scp-root.json"], ["ou/scp.json"]],
+            "roles": {"carol": {"identity": ["carol.json"], "boundary": "b.json"}},
+            "buckets": {"acme-defloc": "bucket.json"},
+        },
+    }
+    cfg = resolve_config(
+        data, env={}, arguments={}, path=str(tmp_path / "config.toml"), default_user="x"
+    )
+    p = cfg.policies
+    assert p.scps == ((str(tmp_path / "scp-root.json"),), (str(tmp_path / "ou/scp.json"),))
+    assert p.identity["carol"] == (str(tmp_path / "carol.json"),)
+    assert p.boundary["carol"] == (str(tmp_path / "b.json"),)
+    assert p.buckets["acme-defloc"] == str(tmp_path / "bucket.json")
+    assert p.rcps is None
+
+
+@pytest.mark.parametrize(
+    "policies,key",
+    [
+        ({"scps": "x.json"}, "policies.scps"),
+        ({"roles": {"r": {"identity": [1]}}}, 'policies.roles."r".identity'),
+        ({"roles": {"r": {"idenity": ["a.json"]}}}, "idenity"),
+        ({"bogus": 1}, "bogus"),
+    ],
+)
+def test_bad_admin_policies_name_the_key(policies, key):
+    with pytest.raises(ConfigError) as info:
+        resolve({**FILE, "policies": policies})
+    assert key in (info.value.key or "") + str(info.value)
