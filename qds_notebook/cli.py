@@ -148,6 +148,8 @@ def build_parser() -> argparse.ArgumentParser:
         "credential-process",
         help="print AWS credential_process JSON for the role; it holds the secret key and "
         "session token, which is its purpose (use it from ~/.aws/config, see aws-profile)",
+        description="print AWS credential_process JSON for the role; it holds the secret key and "
+        "session token, which is its purpose (use it from ~/.aws/config, see aws-profile)",
     )
     _who(p)
     p.set_defaults(func=_credential_process)
@@ -155,6 +157,8 @@ def build_parser() -> argparse.ArgumentParser:
         "env",
         help="print 'export AWS_...' lines for a shell; THIS PRINTS THE SECRET KEY AND SESSION "
         'TOKEN (that is its whole job): eval "$(qds-notebook env --user U)"',
+        description="print 'export AWS_...' lines for a shell; THIS PRINTS THE SECRET KEY "
+        'AND SESSION TOKEN (that is its whole job): eval "$(qds-notebook env --user U)"',
     )
     _who(p)
     p.set_defaults(func=_env)

@@ -539,10 +539,25 @@ def load_config(
             default_user = getpass.getuser()
         except (KeyError, OSError):
             default_user = "analyst"
-    return resolve_config(
-        data,
-        env=env,
-        arguments=arguments or {},
-        path=str(file) if data else None,
-        default_user=default_user,
-    )
+    try:
+        return resolve_config(
+            data,
+            env=env,
+            arguments=arguments or {},
+            path=str(file) if data else None,
+            default_user=default_user,
+        )
+    except ConfigError as exc:
+        if data or exc.key not in ("account.default_location", "account.role.arn"):
+            raise
+        raise ConfigError(
+            f"no account config: {file} does not exist and nothing sets "
+            + (
+                "the default location (QDS_DEFAULT_LOCATION)"
+                if exc.key == "account.default_location"
+                else "the account role (QDS_ROLE_ARN)"
+            ),
+            key=exc.key,
+            hint="write that file (schema in the README), set QDS_CONFIG, or try the sandbox: "
+            "qds-notebook sandbox",
+        ) from None

@@ -220,3 +220,11 @@ def test_bad_admin_policies_name_the_key(policies, key):
     with pytest.raises(ConfigError) as info:
         resolve({**FILE, "policies": policies})
     assert key in (info.value.key or "") + str(info.value)
+
+
+def test_no_config_at_all_says_where_it_looked(tmp_path):
+    with pytest.raises(ConfigError) as info:
+        load_config(env={"HOME": str(tmp_path)}, default_user="x")
+    text = str(info.value)
+    assert str(tmp_path / ".config" / "qds" / "config.toml") in text
+    assert "QDS_DEFAULT_LOCATION" in text and "qds-notebook sandbox" in text
