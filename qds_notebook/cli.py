@@ -134,6 +134,8 @@ def build_parser() -> argparse.ArgumentParser:
         "sandbox",
         help="run the sandbox in the foreground; prints export lines holding its base "
         "credentials (their whole point: paste them into another shell)",
+        description="run the sandbox in the foreground; prints export lines holding its "
+        "base credentials (their whole point: paste them into another shell)",
     )
     p.add_argument("--port", type=int, default=None, help="port on 127.0.0.1 (default: free)")
     p.add_argument("--dir", default=None, help="where to write config.toml (default: temp)")
