@@ -65,9 +65,8 @@ class Session:
         self._lock = threading.Lock()
         self._sources: dict[tuple[Any, ...], RoleCredentialSource] = {}
         self._fs: dict[tuple[Any, ...], Any] = {}
-        self._views: dict[tuple[Any, ...], Any] = {}
         self._clients: dict[tuple[Any, ...], Any] = {}
-        self._probe_memo: dict[tuple[Any, ...], dict[str, str]] = {}
+        self._checker: Any = None
         self._role = resolve(config, scope=scope)
 
     @classmethod
@@ -332,78 +331,16 @@ class Session:
             self._clients[key] = client
         return client
 
+    @property
+    def _permissions(self) -> Any:
+        from qds_notebook.permissions import PermissionChecker
+
+        if self._checker is None:
+            self._checker = PermissionChecker(self)
+        return self._checker
+
     def _policy_view(self, role: EffectiveRole, buckets: list[str] | None = None) -> Any:
-        from qds_notebook.aws.gather import gather_policies, with_admin_policies
-        from qds_notebook.check import PolicyView
-
-        key = (role.key, tuple(sorted(set(buckets or []))))
-        view = self._views.get(key)
-        if view is None:
-            gathered = gather_policies(
-                iam=self._role_client(role, "iam"),
-                s3=self._role_client(role, "s3"),
-                role_name=role.name,
-                buckets=buckets or [self.config.default_location.bucket],
-                session_policy=self.source(role).policy,
-            )
-            gathered = with_admin_policies(gathered, self.config.policies, role_name=role.name)
-            view = self._views[key] = PolicyView(
-                role=role, gathered=gathered, principal=role.session_arn
-            )
-        return view
-
-    def _check(
-        self, role: EffectiveRole, *, write: bool, paths: list[str] | None, timeout: float
-    ) -> Any:
-        import time
-        from concurrent.futures import ThreadPoolExecutor
-
-        from botocore.config import Config
-
-        from qds_notebook.aws.probes import run_probes
-        from qds_notebook.check import CheckReport, CheckRow
-
-        start = time.perf_counter()
-        self.source(role).fetch()  # a role that cannot be assumed is an error, not a probe
-        wanted = list(dict.fromkeys([*self.config.data_locations, *(paths or [])]))
-        locations = [self.path(p) for p in wanted]
-        probe_config = Config(
-            region_name=self.endpoint.region,
-            # Two attempts of at most half the timeout each: one probe stays within it.
-            connect_timeout=timeout / 2,
-            read_timeout=timeout / 2,
-            retries={"mode": "standard", "total_max_attempts": 2},
-            max_pool_connections=20,
-        )
-        tag = f"probe:{timeout:g}"
-        s3 = self._role_client(role, "s3", config=probe_config, tag=tag)
-        sts = self._role_client(role, "sts", config=probe_config, tag=tag)
-        buckets = [self.config.default_location.bucket, *(loc.bucket for loc in locations)]
-        with ThreadPoolExecutor(1, thread_name_prefix="qds-gather") as pool:
-            view_future = pool.submit(self._policy_view, role, buckets)
-            results = run_probes(
-                s3=s3,
-                sts=sts,
-                defloc=self.config.default_location,
-                paths=locations,
-                write=write,
-                timeout=timeout,
-                memo=self._probe_memo.setdefault(role.key, {}),
-            )
-            view = view_future.result()
-        caller = next(
-            (r.detail for r in results if r.operation == "GetCallerIdentity" and r.detail), None
-        )
-        return CheckReport(
-            role=role,
-            caller_arn=caller,
-            rows=tuple(CheckRow.build(r, view) for r in results),
-            not_visible=view.gathered.not_visible,
-            supplied=view.gathered.supplied,
-            elapsed=time.perf_counter() - start,
-            _view=view,
-            _resolve=self.path,
-        )
+        return self._permissions.policy_view(role, buckets)
 
     def check(
         self, *, write: bool = False, paths: list[str] | None = None, timeout: float = 20.0
@@ -421,7 +358,7 @@ class Session:
         timeout
             Seconds allowed per probe.
         """
-        return self._check(self._role, write=write, paths=paths, timeout=timeout)
+        return self._permissions.check(self._role, write=write, paths=paths, timeout=timeout)
 
     def compare(
         self,
@@ -433,14 +370,17 @@ class Session:
         timeout: float = 20.0,
     ) -> Any:
         """Check two of the user's roles side by side (differences first); switches nothing."""
+        from concurrent.futures import ThreadPoolExecutor
+
         from qds_notebook.check import Comparison
 
-        left = resolve(self.config, first, scope=self._role.scope)
-        right = resolve(self.config, second, scope=self._role.scope)
-        return Comparison(
-            left=self._check(left, write=write, paths=paths, timeout=timeout),
-            right=self._check(right, write=write, paths=paths, timeout=timeout),
-        )
+        roles = [resolve(self.config, r, scope=self._role.scope) for r in (first, second)]
+        with ThreadPoolExecutor(2, thread_name_prefix="qds-compare") as pool:
+            left, right = pool.map(
+                lambda r: self._permissions.check(r, write=write, paths=paths, timeout=timeout),
+                roles,
+            )
+        return Comparison(left=left, right=right)
 
     def read(self, path: str, *, format: str | None = None, **kwargs: Any) -> Any:
         """Read a CSV, Parquet or JSON object (or Parquet dataset prefix) into a DataFrame."""
