@@ -14,7 +14,16 @@ import qds_notebook
 from qds_notebook import errors
 
 PKG = pathlib.Path(qds_notebook.__file__).parent
-PURE = ["arns.py", "config.py", "locations.py", "roles.py", "templates.py", "errors.py"]
+PURE = [
+    "arns.py",
+    "config.py",
+    "locations.py",
+    "roles.py",
+    "templates.py",
+    "errors.py",
+    "admin.py",
+    *(f"policy/{p.name}" for p in (PKG / "policy").glob("*.py")),
+]
 HEAVY = {
     "boto3",
     "botocore",
@@ -72,3 +81,13 @@ def test_import_and_connect_signature_stay_light():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout.strip()
     assert out == "[]"
+
+
+@pytest.mark.parametrize("module", sorted(p.name for p in (PKG / "notebook").glob("*.py")))
+def test_notebook_ui_uses_only_the_public_sdk(module):
+    tree = ast.parse((PKG / "notebook" / module).read_text())
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            assert not node.module.startswith(("qds_notebook.aws", "qds_notebook.sandbox")), (
+                f"{module} imports {node.module}"
+            )
