@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import statistics
 import sys
 import time
+
+from _common import machine
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -45,25 +45,29 @@ def main(argv: list[str] | None = None) -> None:
             probes.extend(timed)
     wall, one, total = statistics.median(walls), statistics.median(probes), statistics.median(sums)
     ratio = wall / one
-    print(json.dumps({
-        "benchmark": "permission check",
-        "figure": f"warm check() wall / one probe's time, {args.latency * 1000:.0f} ms latency",
-        "value": round(ratio, 2),
-        "unit": "x one probe",
-        "target": "< 1.5",
-        "met": ratio < 1.5,
-        "runs": runs,
-        "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
-        f"Python {platform.python_version()}",
-        "details": {
-            "warm_wall_ms": round(wall * 1000, 1),
-            "one_probe_ms": round(one * 1000, 1),
-            "sum_of_probes_ms": round(total * 1000, 1),
-            "wall_over_sum": round(wall / total, 2),
-            "cold_first_check_ms": round(cold * 1000, 1),
-            "probes_per_check": len(probes) // runs,
-        },
-    }))
+    print(
+        json.dumps(
+            {
+                "benchmark": "permission check",
+                "figure": "warm check() wall / one probe's time, "
+                f"{args.latency * 1000:.0f} ms latency",
+                "value": round(ratio, 2),
+                "unit": "x one probe",
+                "target": "< 1.5",
+                "met": ratio < 1.5,
+                "runs": runs,
+                "machine": machine(),
+                "details": {
+                    "warm_wall_ms": round(wall * 1000, 1),
+                    "one_probe_ms": round(one * 1000, 1),
+                    "sum_of_probes_ms": round(total * 1000, 1),
+                    "wall_over_sum": round(wall / total, 2),
+                    "cold_first_check_ms": round(cold * 1000, 1),
+                    "probes_per_check": len(probes) // runs,
+                },
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

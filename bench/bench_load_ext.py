@@ -16,6 +16,8 @@ import statistics
 import subprocess
 import sys
 
+from _common import machine
+
 HEAVY = ("boto3", "botocore", "s3fs", "aiobotocore", "pandas", "pyarrow", "ipywidgets")
 
 _CHILD = """
@@ -48,7 +50,10 @@ def main(argv: list[str] | None = None) -> None:
     """Run the benchmark and print the medians as JSON."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--quick", action="store_true", help="5 runs instead of 9")
     args = parser.parse_args(argv)
+    if args.quick:
+        args.runs = 5
     run_once()  # warm the OS file cache; not counted
     runs = [run_once() for _ in range(args.runs)]
     ipython = statistics.median(float(str(r["ipython_ms"])) for r in runs)
@@ -74,14 +79,6 @@ def main(argv: list[str] | None = None) -> None:
             }
         )
     )
-
-
-def machine() -> str:
-    """Architecture, core count and Python version."""
-    import os
-    import platform
-
-    return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
 
 
 if __name__ == "__main__":

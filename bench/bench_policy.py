@@ -12,11 +12,11 @@ Run: ``python bench/bench_policy.py``
 from __future__ import annotations
 
 import json
-import os
-import platform
 import statistics
 import time
 from typing import Any
+
+from _common import machine
 
 from qds_notebook.policy import Request, evaluate, evaluate_json, request_from_dict
 
@@ -112,8 +112,7 @@ def main() -> None:
                 "target": "well under 50 µs",
                 "met": evaluate_us < 50,
                 "runs": 5,
-                "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
-                f"Python {platform.python_version()}",
+                "machine": machine(),
                 "details": {
                     "decisions_per_s": round(1e6 / evaluate_us),
                     "evaluate_json_us_per_decision": round(json_us, 2),
