@@ -22,10 +22,11 @@ import statistics
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from _common import logger, machine
+
+from qds_notebook.sandbox.clock import MovableClock
 
 log = logger("bench_refresh")
 
@@ -35,21 +36,6 @@ DURATION = 900
 USER = "alice@acme.com"
 CSV_KEY = "qds/sales/2024.csv"
 PART_KEY = "qds/sales/parts/part-0.csv"
-
-
-class FakeClock:
-    """Real time plus an offset the benchmark moves forward (credentials age instantly)."""
-
-    def __init__(self) -> None:
-        self.offset = timedelta()
-        self._lock = threading.Lock()
-
-    def __call__(self) -> datetime:
-        return datetime.now(UTC) + self.offset
-
-    def advance(self, seconds: float) -> None:
-        with self._lock:
-            self.offset += timedelta(seconds=seconds)
 
 
 def read_round(ses: Any, reads_per_thread: int) -> dict[str, Any]:
@@ -101,7 +87,7 @@ def one_run(sb: Any, reads_per_thread: int, run: int) -> dict[str, Any]:
     """A fresh session: first round, ROLLOVERS rollovers, then an idle round."""
     from qds_notebook.aws.credentials import refresh_windows
 
-    clock = FakeClock()
+    clock = MovableClock()
     ses = sb.session(USER, clock=clock, duration_seconds=DURATION)
     role_arn = ses.effective_role.arn
     step = DURATION - refresh_windows(DURATION).advisory + 5

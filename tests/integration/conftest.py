@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from qds_notebook import sandbox
+from qds_notebook.sandbox.clock import MovableClock
 
 
 @pytest.fixture(scope="session")
@@ -17,24 +16,9 @@ def sb() -> Iterator[sandbox.Sandbox]:
         yield running
 
 
-class FakeClock:
-    """Real time plus an offset the test moves forward (credentials age instantly)."""
-
-    def __init__(self) -> None:
-        self.offset = timedelta()
-        self._lock = threading.Lock()
-
-    def __call__(self) -> datetime:
-        return datetime.now(UTC) + self.offset
-
-    def advance(self, seconds: float) -> None:
-        with self._lock:
-            self.offset += timedelta(seconds=seconds)
-
-
 @pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
+def clock() -> MovableClock:
+    return MovableClock()
 
 
 ALICE_ROLE = "arn:aws:iam::123456789012:role/alice-analyst"

@@ -1,19 +1,11 @@
-"""A process-wide fake clock that Dask worker processes import by name."""
+"""A process-wide movable clock that Dask worker processes import by name."""
 
 from __future__ import annotations
 
-import threading
-from datetime import UTC, datetime, timedelta
+from qds_notebook.sandbox.clock import MovableClock
 
-_lock = threading.Lock()
-_offset = [timedelta()]
-
-
-def CLOCK() -> datetime:
-    return datetime.now(UTC) + _offset[0]
+CLOCK = MovableClock()
 
 
 def advance(seconds: float) -> float:
-    with _lock:
-        _offset[0] += timedelta(seconds=seconds)
-    return _offset[0].total_seconds()
+    return CLOCK.advance(seconds)
