@@ -48,6 +48,7 @@ __all__ = [
     "connect",
     "load_ipython_extension",
     "panel",
+    "redact",
     "unload_ipython_extension",
 ]
 
@@ -104,6 +105,13 @@ def panel(session: Session | None = None, **kwargs: Any) -> Any:
     from qds_notebook.notebook.panel import RolePanel
 
     return RolePanel(session or connect(**kwargs))
+
+
+def redact(text: str) -> str:
+    """``text`` with every secret this process holds, and secret-shaped fields, masked."""
+    from qds_notebook.aws.redact import redact as mask
+
+    return mask(text)
 
 
 def __getattr__(name: str) -> Any:

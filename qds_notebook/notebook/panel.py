@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
+from qds_notebook import redact
 from qds_notebook.errors import QdsError
 from qds_notebook.notebook import commands
 from qds_notebook.notebook.display import StatusView, human_duration
@@ -111,7 +112,8 @@ class PanelState:
 def one_line(exc: BaseException) -> str:
     """An error as one line: the package's own message, else ``Type: message``."""
     text = str(exc) if isinstance(exc, QdsError) else f"{type(exc).__name__}: {exc}"
-    text = " ".join(text.split())
+    # Package errors never hold a secret; anything else is masked before display.
+    text = " ".join(redact(text).split())
     return text if len(text) <= 300 else text[:299] + "\u2026"
 
 

@@ -139,3 +139,13 @@ def test_no_secret_in_any_synced_trait(panel: RolePanel, sb: sandbox.Sandbox) ->
     panel.assume_button.click()
     panel.session.refresh()
     assert not find_secrets(widget_state(panel), sb.issued_secrets())
+
+
+def test_unexpected_error_text_is_redacted_before_display() -> None:
+    from qds_notebook.aws.redact import register_secret
+    from qds_notebook.notebook.panel import one_line
+
+    secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLE9"
+    register_secret(secret)
+    text = one_line(RuntimeError(f"boom with {secret} inside"))
+    assert secret not in text and "boom with" in text
