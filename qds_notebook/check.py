@@ -15,6 +15,7 @@ from typing import Any
 
 from qds_notebook.aws.gather import GatheredPolicies
 from qds_notebook.aws.probes import ProbeResult
+from qds_notebook.locations import S3Location
 from qds_notebook.policy import Decision, Request, evaluate, parse_policy
 from qds_notebook.roles import EffectiveRole
 
@@ -55,6 +56,12 @@ class PolicyView:
             if g.rcps is None
             else [[parse_policy(d, name=n) for n, d in level] for level in g.rcps],
         )
+
+    def decide_at(self, action: str, location: S3Location) -> Decision:
+        """Decide ``action`` on an S3 location: listings on the bucket ARN with ``s3:prefix``."""
+        if action.lower() == "s3:listbucket":
+            return self.decide(action, location.bucket_arn, {"s3:prefix": location.key})
+        return self.decide(action, location.arn)
 
     def decide(self, action: str, resource: str, context: dict[str, Any] | None = None) -> Decision:
         """Evaluate ``action`` on ``resource`` (ARN) with the visible policies."""
@@ -187,13 +194,10 @@ class CheckReport:
         """
         if self._view is None:
             return "no policies were visible to evaluate"
-        loc = self._resolve(path) if self._resolve else None
-        resource = loc.arn if loc is not None else path
-        if action.lower() == "s3:listbucket" and loc is not None:
-            resource = loc.bucket_arn
-            decision = self._view.decide(action, resource, {"s3:prefix": loc.key})
+        if self._resolve is not None:
+            decision = self._view.decide_at(action, self._resolve(path))
         else:
-            decision = self._view.decide(action, resource)
+            decision = self._view.decide(action, path)
         text = decision.explain()
         if self.partial:
             text += " (partial view: " + "; ".join(self.not_visible) + ")"

@@ -128,44 +128,43 @@ def build_parser() -> argparse.ArgumentParser:
         prog="qds-notebook", description="IAM roles on a QDS-style data platform."
     )
     sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("demo", help="start the sandbox and run the scripted journey for alice")
+
+    def command(name: str, text: str) -> argparse.ArgumentParser:
+        # The same text heads the command's own --help and the overview list.
+        return sub.add_parser(name, help=text, description=text)
+
+    p = command("demo", "start the sandbox and run the scripted journey for alice")
     p.set_defaults(func=_demo)
-    p = sub.add_parser(
+    p = command(
         "sandbox",
-        help="run the sandbox in the foreground; prints export lines holding its base "
+        "run the sandbox in the foreground; prints export lines holding its base "
         "credentials (their whole point: paste them into another shell)",
-        description="run the sandbox in the foreground; prints export lines holding its "
-        "base credentials (their whole point: paste them into another shell)",
     )
     p.add_argument("--port", type=int, default=None, help="port on 127.0.0.1 (default: free)")
     p.add_argument("--dir", default=None, help="where to write config.toml (default: temp)")
     p.set_defaults(func=_sandbox)
-    p = sub.add_parser("check", help="probe and explain what the effective role may do")
+    p = command("check", "probe and explain what the effective role may do")
     _who(p)
     p.add_argument("--write", action="store_true", help="also probe a throw-away put+delete")
     p.add_argument("--path", action="append", help="extra s3:// location to probe (repeatable)")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.set_defaults(func=_check)
-    p = sub.add_parser(
+    p = command(
         "credential-process",
-        help="print AWS credential_process JSON for the role; it holds the secret key and "
-        "session token, which is its purpose (use it from ~/.aws/config, see aws-profile)",
-        description="print AWS credential_process JSON for the role; it holds the secret key and "
+        "print AWS credential_process JSON for the role; it holds the secret key and "
         "session token, which is its purpose (use it from ~/.aws/config, see aws-profile)",
     )
     _who(p)
     p.set_defaults(func=_credential_process)
-    p = sub.add_parser(
+    p = command(
         "env",
-        help="print 'export AWS_...' lines for a shell; THIS PRINTS THE SECRET KEY AND SESSION "
+        "print 'export AWS_...' lines for a shell; THIS PRINTS THE SECRET KEY AND SESSION "
         'TOKEN (that is its whole job): eval "$(qds-notebook env --user U)"',
-        description="print 'export AWS_...' lines for a shell; THIS PRINTS THE SECRET KEY "
-        'AND SESSION TOKEN (that is its whole job): eval "$(qds-notebook env --user U)"',
     )
     _who(p)
     p.set_defaults(func=_env)
-    p = sub.add_parser(
-        "aws-profile", help="print an ~/.aws/config profile using credential-process (no secrets)"
+    p = command(
+        "aws-profile", "print an ~/.aws/config profile using credential-process (no secrets)"
     )
     p.add_argument("name")
     _who(p)
@@ -175,14 +174,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="how AWS tools start qds-notebook (default: qds-notebook on PATH)",
     )
     p.set_defaults(func=_aws_profile)
-    p = sub.add_parser("setup-policies", help="print the IAM policies an admin creates")
+    p = command("setup-policies", "print the IAM policies an admin creates")
     p.add_argument("--account-id", required=True, help="the platform's AWS account id")
     p.add_argument("--external-id", required=True)
     p.add_argument("--default-location", required=True, help="s3://bucket/prefix/")
     p.add_argument("--data-bucket", action="append", help="bucket the dual role reads")
     p.add_argument("--format", choices=["json", "cloudformation"], default="json")
     p.set_defaults(func=_setup_policies)
-    p = sub.add_parser("policy", help="the local IAM policy evaluator")
+    p = command("policy", "the local IAM policy evaluator")
     psub = p.add_subparsers(dest="policy_command", required=True)
     pe = psub.add_parser("evaluate", help="evaluate request(s) from FILE ('-' for stdin)")
     pe.add_argument("file")

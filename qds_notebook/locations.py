@@ -140,12 +140,6 @@ class DefaultLocation:
             joined += "/"
         return S3Location(bucket=self.bucket, key=joined)
 
-    def relative(self, location: S3Location) -> str:
-        """The part of ``location`` below the default location (or its full URI)."""
-        if self.contains(location):
-            return location.key[len(self.prefix) :]
-        return location.uri
-
 
 def parse_default_location(value: object, *, key: str) -> DefaultLocation:
     """Parse the account's default location (``s3://bucket/prefix/``).

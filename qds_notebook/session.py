@@ -204,7 +204,7 @@ class Session:
         """``sts:GetCallerIdentity`` as the effective role."""
         from qds_notebook.aws.sts import caller_identity, translate_error
 
-        sts = self.client("sts")
+        sts = self._role_client(self._role, "sts")
         try:
             return caller_identity(sts)
         except CredentialError:
@@ -301,10 +301,7 @@ class Session:
 
         def explain(action: str, loc: S3Location) -> str | None:
             view = self._policy_view(role)
-            resource = loc.bucket_arn if action == "s3:ListBucket" else loc.arn
-            context = {"s3:prefix": loc.key} if action == "s3:ListBucket" else {}
-            decision = view.decide(action, resource, context)
-            text = str(decision.explain())
+            text = str(view.decide_at(action, loc).explain())
             if view.gathered.partial:
                 text += " (partial view of the role's policies)"
             return text

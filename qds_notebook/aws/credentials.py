@@ -99,7 +99,6 @@ class RoleCredentialSource:
         self._current: CredentialSnapshot | None = None
         self._botocore: Any = None
         self._aio: Any = None
-        self.assume_calls = 0
         self._failed_at: datetime | None = None
         self._last_error: CredentialError | None = None
 
@@ -182,7 +181,6 @@ class RoleCredentialSource:
                 log.warning("AssumeRole on %s failed: %s", self.role.arn, exc)
                 raise
             self._failed_at, self._last_error = None, None
-            self.assume_calls += 1
             register_secret(snap.secret_key, snap.token)
             log.debug("assumed %s as %s", self.role.arn, mask_key(snap.access_key_id))
             self._current = snap

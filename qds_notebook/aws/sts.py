@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any
 
-from qds_notebook.aws.snapshot import Clock, CredentialSnapshot, mask_key, utcnow
+from qds_notebook.aws.snapshot import Clock, CredentialSnapshot, utcnow
 from qds_notebook.errors import (
     AssumeRoleDenied,
     BaseCredentialsError,
@@ -171,8 +171,3 @@ def assume_role(
         expiry=requested_at + _lifetime(out, creds["Expiration"], requested_at),
         role_arn=role.arn,
     )
-
-
-def describe(snapshot: CredentialSnapshot) -> str:
-    """A safe one-line description of a snapshot."""
-    return f"{mask_key(snapshot.access_key_id)} for {snapshot.role_arn}"
